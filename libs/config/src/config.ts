@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of every app, read from the environment in this one place and validated at boot.
+ * Defaults suit one machine with PostgreSQL, Redis and NATS on their standard local ports.
+ */
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'log', 'warn', 'error']).default('log'),
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** HTTP port of this app (API for the gateway; metrics and health for the others). */
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().default('0.0.0.0'),
+
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/jobdesk'),
+  DATABASE_POOL_MAX: int(10),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; give each test run its own. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('jobdesk'),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /** Prefix of every NATS subject and JetStream stream; give each test run its own. */
+  NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('jobdesk'),
+  /** How long the gateway waits for job-tracker before answering 503. */
+  RPC_TIMEOUT_MS: int(5_000),
+
+  STORAGE_DRIVER: z.enum(['fs', 's3']).default('fs'),
+  STORAGE_DIR: z.string().default('.data/objects'),
+  S3_ENDPOINT: z.string().url().default('http://127.0.0.1:9000'),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: z.string().default('jobdesk'),
+  S3_ACCESS_KEY: z.string().default('minioadmin'),
+  S3_SECRET_KEY: z.string().default('minioadmin'),
+
+  MAX_UPLOAD_BYTES: int(10 * 1024 * 1024),
+  /** Multiplies every retry backoff of the job catalogue (tests make retries fast with 0.01). */
+  RETRY_BACKOFF_FACTOR: z.coerce.number().nonnegative().default(1),
+  /** Seconds suggested to pollers in Retry-After. */
+  POLL_AFTER_S: int(1),
+
+  WORKER_CONCURRENCY: int(4),
+  PARSER_THREADS: int(2),
+  PARSER_MAX_PAGES: int(20),
+  PARSER_TIMEOUT_MS: int(60_000),
+
+  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().default('jobdesk <no-reply@jobdesk.local>'),
+
+  /** Standard Webhooks signing secret (`whsec_` + base64). The default is for local use only. */
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_ followed by base64')
+    .default('whsec_bG9jYWwtZGV2ZWxvcG1lbnQtc2VjcmV0LWNoYW5nZS1tZQ=='),
+  WEBHOOK_TIMEOUT_MS: int(10_000),
+  WEBHOOK_ATTEMPTS: int(8),
+  /** Reconciler: re-add queued jobs that Redis lost, once they are this old. */
+  RECONCILE_INTERVAL_MS: int(15_000),
+  RECONCILE_AFTER_MS: int(30_000),
+});
+
+export type AppConfig = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws a message naming each bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(clean);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(clean[String(i.path[0])])})`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: AppConfig | undefined;
+/** The process's configuration, read once. */
+export function loadConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

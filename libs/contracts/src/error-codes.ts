@@ -1,0 +1,26 @@
+/** Stable error codes: in problem+json bodies and in failed jobs' `error.code`. */
+export const ErrorCode = {
+  // request errors (gateway)
+  ValidationFailed: 'validation_failed',
+  UnknownJobType: 'unknown_job_type',
+  UnsupportedMediaType: 'unsupported_media_type',
+  PayloadTooLarge: 'payload_too_large',
+  EmptyFile: 'empty_file',
+  MissingFile: 'missing_file',
+  MalformedJson: 'malformed_json',
+  NotFound: 'not_found',
+  ResultNotReady: 'result_not_ready',
+  ServiceUnavailable: 'service_unavailable',
+  Internal: 'internal_error',
+  // job failures (workers)
+  InputMissing: 'input_missing',
+  CorruptInput: 'corrupt_input',
+  EncryptedInput: 'encrypted_input',
+  TooManyPages: 'too_many_pages',
+  NoText: 'no_text',
+  Timeout: 'timeout',
+  SmtpRejected: 'smtp_rejected',
+  SmtpUnavailable: 'smtp_unavailable',
+  WorkerError: 'worker_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { JobError, ResultRef, JobStatus } from './job';
+import { NotifyTargets } from './notify';
+
+/** The envelope of every event on JetStream. */
+export interface EventEnvelope<T extends string, D> {
+  id: string;
+  type: T;
+  version: 1;
+  occurredAt: string;
+  correlationId: string;
+  data: D;
+}
+
+const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({
+    id: z.string().min(1),
+    type: z.literal(type),
+    version: z.literal(1),
+    occurredAt: z.string(),
+    correlationId: z.string(),
+    data,
+  });
+
+const workerBase = { jobId: z.string().uuid(), tenant: z.string(), attempt: z.number().int().positive() };
+
+export const JobStartedEvent = envelope('job.started', z.object(workerBase));
+export const JobProgressEvent = envelope(
+  'job.progress',
+  z.object({ ...workerBase, progress: z.number().int().min(0).max(100), stage: z.string().optional() }),
+);
+export const JobCompletedEvent = envelope('job.completed', z.object({ ...workerBase, result: ResultRef }));
+export const JobFailedEvent = envelope(
+  'job.failed',
+  z.object({ ...workerBase, error: JobError, willRetry: z.boolean() }),
+);
+
+/** What workers report about a job, in the order they happen. */
+export const WorkerEvent = z.discriminatedUnion('type', [JobStartedEvent, JobProgressEvent, JobCompletedEvent, JobFailedEvent]);
+export type WorkerEvent = z.infer<typeof WorkerEvent>;
+export type WorkerEventType = WorkerEvent['type'];
+
+/** job-tracker → anyone listening (SSE): a job's status changed. Core NATS, not stored. */
+export const JobStatusChanged = z.object({
+  jobId: z.string(),
+  tenant: z.string(),
+  status: z.enum(['queued', 'processing', 'completed', 'failed', 'canceled']),
+  progress: z.number(),
+  attempts: z.number(),
+  at: z.string(),
+});
+export type JobStatusChanged = z.infer<typeof JobStatusChanged>;
+
+/** job-tracker → notifier: a job ended and someone asked to be told. */
+export const JobFinishedNotification = envelope(
+  'job.finished',
+  z.object({
+    jobId: z.string().uuid(),
+    tenant: z.string(),
+    type: z.string(),
+    status: z.enum(['completed', 'failed', 'canceled']),
+    error: JobError.nullable(),
+    result: ResultRef.nullable(),
+    finishedAt: z.string(),
+    notify: NotifyTargets,
+  }),
+);
+export type JobFinishedNotification = z.infer<typeof JobFinishedNotification>;
+
+export type { JobStatus };

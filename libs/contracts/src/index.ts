@@ -1,0 +1,7 @@
+export * from './job-types';
+export * from './notify';
+export * from './job';
+export * from './events';
+export * from './subjects';
+export * from './error-codes';
+export * from './resume';

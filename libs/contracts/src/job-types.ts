@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/** The job catalogue: every job type, what input it takes and how it is retried. */
+export const JobType = {
+  ResumeParse: 'resume.parse',
+  EmailSend: 'email.send',
+} as const;
+export type JobType = (typeof JobType)[keyof typeof JobType];
+export const JOB_TYPES: readonly JobType[] = Object.values(JobType);
+
+export function isJobType(value: unknown): value is JobType {
+  return typeof value === 'string' && (JOB_TYPES as readonly string[]).includes(value);
+}
+
+/** File formats the system can recognise from an upload's bytes. */
+export type FileFormat = 'pdf' | 'docx' | 'txt' | 'md' | 'png' | 'jpeg' | 'zip' | 'unknown';
+
+export interface RetryPolicy {
+  /** Total attempts, the first one included. */
+  attempts: number;
+  /** Base delay of the exponential backoff between attempts. */
+  backoffMs: number;
+  /** A running attempt longer than this fails (and may be retried). */
+  timeoutMs: number;
+}
+
+export interface JobTypeSpec {
+  type: JobType;
+  /** `file`: submitted as multipart upload; `json`: submitted as a JSON `input`. */
+  input: 'file' | 'json';
+  /** For file jobs: the formats accepted, as recognised by @jobdesk/file-formats. */
+  accepts?: readonly FileFormat[];
+  policy: RetryPolicy;
+}
+
+export const JOB_SPECS: Record<JobType, JobTypeSpec> = {
+  'resume.parse': {
+    type: 'resume.parse',
+    input: 'file',
+    accepts: ['pdf', 'docx', 'txt', 'md'],
+    policy: { attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
+  },
+  'email.send': {
+    type: 'email.send',
+    input: 'json',
+    policy: { attempts: 5, backoffMs: 5_000, timeoutMs: 60_000 },
+  },
+};
+
+// ---- inputs ---------------------------------------------------------------------------------
+
+/** Where an uploaded input lives in object storage. */
+export const FileRef = z.object({
+  key: z.string().min(1),
+  filename: z.string().max(255),
+  contentType: z.string(),
+  format: z.string(),
+  size: z.number().int().nonnegative(),
+});
+export type FileRef = z.infer<typeof FileRef>;
+
+const email = z.string().email().max(320);
+const OrderItem = z.object({
+  name: z.string().min(1).max(200),
+  quantity: z.number().int().positive().max(100_000),
+  unit_price: z.number().nonnegative(),
+});
+
+export const OrderConfirmationData = z.object({
+  order_id: z.string().min(1).max(64),
+  customer_name: z.string().min(1).max(200),
+  items: z.array(OrderItem).min(1).max(500),
+  currency: z.string().length(3).default('USD'),
+  shipping_address: z.string().max(1000).optional(),
+});
+export type OrderConfirmationData = z.infer<typeof OrderConfirmationData>;
+
+/** `email.send`: either a named template with its data, or a literal subject with text and/or html. */
+export const EmailSendInput = z.union([
+  z.object({
+    to: email,
+    template: z.literal('order-confirmation'),
+    data: OrderConfirmationData,
+    reply_to: email.optional(),
+  }),
+  z
+    .object({
+      to: email,
+      subject: z.string().min(1).max(998),
+      text: z.string().max(1_000_000).optional(),
+      html: z.string().max(1_000_000).optional(),
+      reply_to: email.optional(),
+    })
+    .refine((v) => v.text !== undefined || v.html !== undefined, { message: 'text or html is required' }),
+]);
+export type EmailSendInput = z.infer<typeof EmailSendInput>;
+
+/** JSON inputs by job type; file jobs take a FileRef made by the gateway. */
+export const JSON_INPUT_SCHEMAS: Partial<Record<JobType, z.ZodType>> = {
+  'email.send': EmailSendInput,
+};

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { FileRef } from './job-types';
+import { NotifyTargets } from './notify';
+
+export const JobStatus = {
+  Queued: 'queued',
+  Processing: 'processing',
+  Completed: 'completed',
+  Failed: 'failed',
+  Canceled: 'canceled',
+} as const;
+export type JobStatus = (typeof JobStatus)[keyof typeof JobStatus];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'canceled'];
+export const isTerminal = (s: JobStatus): boolean => TERMINAL_STATUSES.includes(s);
+
+export const JobError = z.object({ code: z.string(), message: z.string() });
+export type JobError = z.infer<typeof JobError>;
+
+/** Where a finished job's result lives in object storage. */
+export const ResultRef = z.object({ key: z.string(), contentType: z.string(), size: z.number().int().nonnegative() });
+export type ResultRef = z.infer<typeof ResultRef>;
+
+export const JobInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), file: FileRef }),
+  z.object({ kind: z.literal('json'), data: z.unknown() }),
+]);
+export type JobInput = z.infer<typeof JobInput>;
+
+/** The job as job-tracker knows it; the gateway turns it into the public JSON. */
+export const JobRecord = z.object({
+  id: z.string().uuid(),
+  tenant: z.string(),
+  type: z.string(),
+  status: z.enum(['queued', 'processing', 'completed', 'failed', 'canceled']),
+  progress: z.number().int().min(0).max(100),
+  attempts: z.number().int().nonnegative(),
+  maxAttempts: z.number().int().positive(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  error: JobError.nullable(),
+  result: ResultRef.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type JobRecord = z.infer<typeof JobRecord>;
+
+export const Metadata = z
+  .record(z.string().max(64), z.union([z.string().max(512), z.number(), z.boolean(), z.null()]))
+  .refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 metadata keys' });
+
+/** gateway → job-tracker: make a job. The id is chosen by the gateway so the upload can be stored first. */
+export const CreateJobRequest = z.object({
+  id: z.string().uuid(),
+  tenant: z.string().min(1),
+  type: z.string(),
+  input: JobInput,
+  notify: NotifyTargets.nullable().default(null),
+  metadata: Metadata.nullable().default(null),
+  priority: z.number().int().min(0).max(1000).default(0),
+  runAt: z.string().datetime().nullable().default(null),
+  maxAttempts: z.number().int().min(1).max(25).nullable().default(null),
+});
+export type CreateJobRequest = z.input<typeof CreateJobRequest>;
+
+export const GetJobRequest = z.object({ tenant: z.string().min(1), id: z.string() });
+export type GetJobRequest = z.infer<typeof GetJobRequest>;
+
+/** Every request-reply answer: the value, or an error the caller can map to HTTP. */
+export type RpcReply<T> = { ok: true; value: T } | { ok: false; error: RpcError };
+export interface RpcError {
+  code: string;
+  message: string;
+  /** The HTTP status the gateway should answer with. */
+  status: number;
+}

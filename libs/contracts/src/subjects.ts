@@ -1,0 +1,29 @@
+/**
+ * NATS subjects and JetStream stream names. Everything hangs off one prefix so that test runs
+ * sharing a NATS server do not see each other's messages.
+ */
+export function subjects(prefix = 'jobdesk') {
+  const streamPrefix = prefix.replace(/[^A-Za-z0-9_-]/g, '_').toUpperCase();
+  return {
+    trackerCreate: `${prefix}.tracker.create`,
+    trackerGet: `${prefix}.tracker.get`,
+    /** Worker events for one job (JetStream, stream `events`). */
+    events: (jobId: string) => `${prefix}.events.${jobId}`,
+    eventsAll: `${prefix}.events.>`,
+    /** Live status changes (core NATS). */
+    status: (tenant: string, jobId: string) => `${prefix}.status.${tenant}.${jobId}`,
+    statusAll: `${prefix}.status.>`,
+    /** Finished jobs to notify about (JetStream, stream `notify`). */
+    notify: (jobId: string) => `${prefix}.notify.${jobId}`,
+    notifyAll: `${prefix}.notify.>`,
+    streams: {
+      events: `${streamPrefix}_EVENTS`,
+      notify: `${streamPrefix}_NOTIFY`,
+    },
+    consumers: {
+      tracker: 'job-tracker',
+      notifier: 'notifier',
+    },
+  };
+}
+export type Subjects = ReturnType<typeof subjects>;
