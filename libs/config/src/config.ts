@@ -18,6 +18,8 @@ export const EnvSchema = z.object({
   /** HTTP port of this app (API for the gateway; metrics and health for the others). */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
+  /** How clients reach the gateway; used for absolute links in webhooks. */
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
 
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/jobdesk'),
   DATABASE_POOL_MAX: int(10),

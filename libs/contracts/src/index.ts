@@ -5,3 +5,4 @@ export * from './events';
 export * from './subjects';
 export * from './error-codes';
 export * from './resume';
+export * from './api';

@@ -74,3 +74,13 @@ export interface RpcError {
   /** The HTTP status the gateway should answer with. */
   status: number;
 }
+
+/** The payload of every BullMQ job: the BullMQ job id is the job id. */
+export const QueuedJob = z.object({
+  jobId: z.string().uuid(),
+  tenant: z.string(),
+  type: z.string(),
+  input: JobInput,
+  correlationId: z.string(),
+});
+export type QueuedJob = z.infer<typeof QueuedJob>;

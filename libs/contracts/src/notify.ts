@@ -4,11 +4,36 @@ import { z } from 'zod';
 export const NotifyTargets = z
   .object({
     webhook: z.url({ protocol: /^https?$/ }).max(2048).optional(),
-    email: z.string().email().max(320).optional(),
   })
   .strict();
 export type NotifyTargets = z.infer<typeof NotifyTargets>;
 
 export function hasTargets(n: NotifyTargets | null | undefined): n is NotifyTargets {
-  return !!n && (!!n.webhook || !!n.email);
+  return !!n && !!n.webhook;
 }
+
+/** The body POSTed to a webhook receiver (Standard Webhooks style: type, timestamp, data). */
+export interface WebhookPayload {
+  type: 'job.completed' | 'job.failed' | 'job.canceled';
+  timestamp: string;
+  data: {
+    id: string;
+    type: string;
+    status: string;
+    error: { code: string; message: string } | null;
+    result_url: string | null;
+    finished_at: string;
+  };
+}
+
+/** notifier's own queue (`webhook.deliver`): one delivery of one event to one URL. */
+export const WebhookDelivery = z.object({
+  /** Same on every retry: the receiver's deduplication key (`webhook-id`). */
+  messageId: z.string(),
+  tenant: z.string(),
+  jobId: z.string(),
+  url: z.string().url(),
+  /** The exact body, serialised once, so every retry signs and sends the same bytes. */
+  body: z.string(),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>;

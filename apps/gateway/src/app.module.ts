@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { NatsConnection } from 'nats';
+import { ConfigModule } from '@jobdesk/config';
+import { MessagingModule, NATS_CONNECTION } from '@jobdesk/messaging';
+import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck } from '@jobdesk/observability';
+import { ObjectStorage, StorageModule } from '@jobdesk/storage';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
+import { ProblemDetailsFilter } from './problems/problem-details.filter';
+
+@Module({
+  imports: [ConfigModule, MessagingModule.forRoot('gateway'), StorageModule.forRoot(), ObservabilityModule.forRoot('gateway')],
+  controllers: [JobsController],
+  providers: [
+    JobsService,
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    {
+      provide: READINESS_CHECKS,
+      inject: [NATS_CONNECTION, ObjectStorage],
+      useFactory: (nc: NatsConnection, storage: ObjectStorage): ReadinessCheck[] => [
+        { name: 'nats', check: async () => void (await nc.flush()) },
+        { name: 'storage', check: () => storage.ping() },
+      ],
+    },
+  ],
+})
+export class AppModule {}

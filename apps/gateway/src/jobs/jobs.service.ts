@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import {
+  CreateJobRequest,
+  ErrorCode,
+  FileRef,
+  isJobType,
+  JOB_SPECS,
+  JOB_TYPES,
+  JobRecord,
+  JSON_INPUT_SCHEMAS,
+  Metadata,
+  NotifyTargets,
+  Subjects,
+  SubmitJobBody,
+} from '@jobdesk/contracts';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { RpcClient, SUBJECTS } from '@jobdesk/messaging';
+import { ObjectNotFoundError, ObjectStorage } from '@jobdesk/storage';
+import { mimeOf, sniffFormat, SNIFF_BYTES } from '@jobdesk/file-formats';
+import { ApiProblem } from '../problems/api-problem';
+import { HeadCapture } from './head-capture';
+import { uuidv7 } from './uuid-v7';
+
+const issues = (e: z.ZodError, prefix = '') => e.issues.map((i) => ({ field: prefix + i.path.join('.'), message: i.message }));
+
+/**
+ * Turns submissions into jobs. Order matters for rule 1 (a 202 is durable): the input is
+ * stored first, then job-tracker commits the row; if that fails the stored input is removed
+ * and the client gets an error, so nothing half-made remains.
+ */
+@Injectable()
+export class JobsService {
+  private readonly log = new Logger('submit');
+
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly storage: ObjectStorage,
+    @Inject(SUBJECTS) private readonly s: Subjects,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async submitJson(tenant: string, raw: unknown): Promise<JobRecord> {
+    const body = SubmitJobBody.safeParse(raw);
+    if (!body.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'the job request is invalid', { errors: issues(body.error) });
+    const b = body.data;
+    const type = this.knownType(b.type);
+    const schema = JSON_INPUT_SCHEMAS[type];
+    if (!schema) {
+      throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, `${type} takes a file: send multipart/form-data with fields "type" and "file"`);
+    }
+    const input = schema.safeParse(b.input);
+    if (!input.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, `invalid input for ${type}`, { errors: issues(input.error, 'input.') });
+    return this.create({
+      id: uuidv7(),
+      tenant,
+      type,
+      input: { kind: 'json', data: input.data },
+      notify: b.notify ?? null,
+      metadata: b.metadata ?? null,
+      priority: b.priority ?? 0,
+      runAt: b.run_at ? new Date(b.run_at).toISOString() : null,
+      maxAttempts: b.max_attempts ?? null,
+    });
+  }
+
+  async submitMultipart(tenant: string, req: FastifyRequest): Promise<JobRecord> {
+    const id = uuidv7();
+    const key = `inputs/${id}`;
+    const fields: Record<string, string> = {};
+    let file: FileRef | undefined;
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = String(part.value);
+        } else if (file || part.fieldname !== 'file') {
+          await part.toBuffer().catch(() => undefined);
+          throw new ApiProblem(400, ErrorCode.ValidationFailed, `unexpected file field "${part.fieldname}": send one file, in the field "file"`);
+        } else {
+          file = await this.storeUpload(key, part);
+        }
+      }
+      const type = this.knownType(fields.type);
+      const spec = JOB_SPECS[type];
+      if (spec.input !== 'file') throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, `${type} takes JSON: send application/json with {"type","input"}`);
+      if (!file) throw new ApiProblem(400, ErrorCode.MissingFile, `${type} needs a file: add the field "file" to the form`);
+      if (file.size === 0) throw new ApiProblem(422, ErrorCode.EmptyFile, `the file "${file.filename}" is empty`);
+      if (!spec.accepts?.includes(file.format as never)) {
+        const what = file.format === 'unknown' ? 'an unrecognised format' : file.format.toUpperCase();
+        throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, `the file "${file.filename}" is ${what}; ${type} accepts ${spec.accepts?.join(', ').toUpperCase()}`);
+      }
+      return await this.create({
+        id,
+        tenant,
+        type,
+        input: { kind: 'file', file },
+        notify: this.parseField('callback_url', fields.callback_url, (v) => NotifyTargets.parse({ webhook: v })),
+        metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(JSON.parse(v))),
+        priority: this.parseField('priority', fields.priority, (v) => z.coerce.number().int().min(0).max(1000).parse(v)) ?? 0,
+      });
+    } catch (e) {
+      if (file) await this.storage.delete(key).catch((d) => this.log.warn(`could not remove ${key}: ${(d as Error).message}`));
+      throw e;
+    }
+  }
+
+  async get(tenant: string, id: string): Promise<JobRecord> {
+    return this.rpc.request<JobRecord>(this.s.trackerGet, { tenant, id });
+  }
+
+  /** The stored result body of a completed job. */
+  async result(tenant: string, id: string): Promise<{ job: JobRecord; body?: Buffer }> {
+    const job = await this.get(tenant, id);
+    if (job.status !== 'completed' || !job.result) return { job };
+    try {
+      return { job, body: await this.storage.get(job.result.key) };
+    } catch (e) {
+      if (e instanceof ObjectNotFoundError) throw new ApiProblem(410, ErrorCode.NotFound, 'the result has been deleted');
+      throw e;
+    }
+  }
+
+  private async create(req: CreateJobRequest): Promise<JobRecord> {
+    return this.rpc.request<JobRecord>(this.s.trackerCreate, req);
+  }
+
+  private knownType(type: unknown): (typeof JOB_TYPES)[number] {
+    if (type === undefined || type === '') throw new ApiProblem(400, ErrorCode.ValidationFailed, `the field "type" is required; one of: ${JOB_TYPES.join(', ')}`);
+    if (!isJobType(type)) throw new ApiProblem(422, ErrorCode.UnknownJobType, `unknown job type "${String(type).slice(0, 64)}"; one of: ${JOB_TYPES.join(', ')}`);
+    return type;
+  }
+
+  private parseField<T>(name: string, value: string | undefined, parse: (v: string) => T): T | null {
+    if (value === undefined || value === '') return null;
+    try {
+      return parse(value);
+    } catch (e) {
+      const message = e instanceof z.ZodError ? e.issues.map((i) => i.message).join('; ') : (e as Error).message;
+      throw new ApiProblem(422, ErrorCode.ValidationFailed, `invalid field "${name}": ${message}`);
+    }
+  }
+
+  /** Streams one upload into storage while keeping its head for sniffing; over the limit → 413. */
+  private async storeUpload(key: string, part: MultipartFile): Promise<FileRef> {
+    const head = new HeadCapture(SNIFF_BYTES);
+    const done = this.storage.put(key, head, { contentType: 'application/octet-stream' });
+    await pipeline(part.file, head).catch(async (e) => {
+      await done.catch(() => undefined);
+      throw e;
+    });
+    const { size } = await done;
+    if (part.file.truncated) {
+      await this.storage.delete(key);
+      throw new ApiProblem(413, ErrorCode.PayloadTooLarge, `the file is larger than the limit of ${this.config.MAX_UPLOAD_BYTES} bytes`);
+    }
+    const filename = (part.filename || 'upload').replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 255);
+    const format = sniffFormat(head.head, filename);
+    return { key, filename, contentType: mimeOf(format), format, size };
+  }
+}

@@ -1,0 +1,31 @@
+import { Logger } from '@nestjs/common';
+import multipart from '@fastify/multipart';
+import { bootApp } from '@jobdesk/app-host';
+import { loadConfig } from '@jobdesk/config';
+import { Metrics } from '@jobdesk/observability';
+import { AppModule } from './app.module';
+import { sendProblem } from './problems/problem-details.filter';
+
+void bootApp(AppModule, {
+  name: 'gateway',
+  defaultPort: 3000,
+  bodyLimit: 1024 * 1024,
+  configure: async (app) => {
+    const config = loadConfig();
+    const fastify = app.getHttpAdapter().getInstance();
+    await app.register(multipart as never, {
+      limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
+    });
+    const http = app.get(Metrics).histogram('jobdesk_http_request_duration_seconds', 'HTTP requests', ['method', 'route', 'status'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]);
+    fastify.addHook('onResponse', async (req, reply) => {
+      http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    });
+  },
+  afterInit: (app) => {
+    // Errors Fastify raises before a route runs (bad JSON, wrong content type) keep their codes:
+    // Nest's handler would turn them into anonymous HttpExceptions.
+    const log = new Logger('http');
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.setErrorHandler((err, req, reply) => sendProblem(req, reply, err, log));
+  },
+});

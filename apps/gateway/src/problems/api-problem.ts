@@ -1,0 +1,70 @@
+import { ErrorCode, ProblemDetails } from '@jobdesk/contracts';
+
+/** A client-facing error: becomes an RFC 9457 problem+json response. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { errors?: ProblemDetails['errors']; retryAfterS?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Fastify's own errors (body parsing, multipart limits) mapped to our codes. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.MalformedJson,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCode.MalformedJson,
+  FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.PayloadTooLarge,
+  FST_REQ_FILE_TOO_LARGE: ErrorCode.PayloadTooLarge,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.UnsupportedMediaType,
+  FST_INVALID_MULTIPART_CONTENT_TYPE: ErrorCode.UnsupportedMediaType,
+  FST_FILES_LIMIT: ErrorCode.ValidationFailed,
+  FST_PARTS_LIMIT: ErrorCode.ValidationFailed,
+  FST_FIELDS_LIMIT: ErrorCode.ValidationFailed,
+  FST_PROTO_VIOLATION: ErrorCode.ValidationFailed,
+};
+
+export function problemType(code: string): string {
+  return `https://jobdesk.dev/problems/${code.replace(/_/g, '-')}`;
+}
+
+export function problem(status: number, code: string, detail: string, instance?: string, errors?: ProblemDetails['errors']): ProblemDetails {
+  return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...(instance ? { instance } : {}), ...(errors ? { errors } : {}) };
+}
+
+/** Anything thrown → problem details (+ Retry-After when it helps). Unknown errors are 500 and logged by the caller. */
+export function toProblem(err: unknown, instance?: string): { body: ProblemDetails; retryAfterS?: number; unexpected: boolean } {
+  if (err instanceof ApiProblem) {
+    return { body: problem(err.status, err.code, err.message, instance, err.extra.errors), retryAfterS: err.extra.retryAfterS, unexpected: false };
+  }
+  const e = err as { status?: number; statusCode?: number; code?: string; message?: string; getStatus?: () => number; getResponse?: () => unknown };
+  if (typeof e?.code === 'string' && FASTIFY_CODES[e.code]) {
+    const status = e.statusCode ?? 400;
+    const detail = e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'the upload is larger than the limit' : `${e.message}`;
+    return { body: problem(status, FASTIFY_CODES[e.code], detail, instance), unexpected: false };
+  }
+  if (typeof e?.getStatus === 'function') {
+    const status = e.getStatus();
+    const code = status === 404 ? ErrorCode.NotFound : status === 503 ? ErrorCode.ServiceUnavailable : status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed;
+    return { body: problem(status, code, e.message ?? 'error', instance), unexpected: status >= 500 };
+  }
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { body: problem(e.statusCode, ErrorCode.ValidationFailed, e.message ?? 'bad request', instance), unexpected: false };
+  }
+  return { body: problem(500, ErrorCode.Internal, 'an unexpected error occurred; it has been logged', instance), unexpected: true };
+}

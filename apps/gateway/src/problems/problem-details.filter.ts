@@ -1,0 +1,23 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RpcFailure } from '@jobdesk/messaging';
+import { ApiProblem, toProblem } from './api-problem';
+
+/** Every error leaves the gateway as application/problem+json. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly log = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    sendProblem(ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), exception, this.log);
+  }
+}
+
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, exception: unknown, log: Logger): void {
+  const err = exception instanceof RpcFailure ? new ApiProblem(exception.status, exception.code, exception.message, exception.status === 503 ? { retryAfterS: 5 } : {}) : exception;
+  const { body, retryAfterS, unexpected } = toProblem(err, req.url.split('?')[0]);
+  if (unexpected) log.error(`${req.method} ${req.url}: ${(exception as Error)?.stack ?? String(exception)}`);
+  if (retryAfterS) void reply.header('Retry-After', String(retryAfterS));
+  void reply.status(body.status).header('Content-Type', 'application/problem+json').send(body);
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { JobType, QueuedJob } from '@jobdesk/contracts';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { jobOptions } from '@jobdesk/queue';
+import type { Job } from './job.entity';
+
+/** Port: hand a committed job to its work queue. */
+export abstract class JobProducer {
+  abstract enqueue(job: Job): Promise<void>;
+  /** Whether the queue still holds the job (reconciler). */
+  abstract has(job: Pick<Job, 'id' | 'type'>): Promise<boolean>;
+  abstract remove(job: Pick<Job, 'id' | 'type'>): Promise<void>;
+}
+
+@Injectable()
+export class BullJobProducer extends JobProducer {
+  private readonly queues: Record<JobType, Queue>;
+
+  constructor(
+    @InjectQueue('resume.parse') resume: Queue,
+    @InjectQueue('email.send') email: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+    this.queues = { 'resume.parse': resume, 'email.send': email };
+  }
+
+  async enqueue(job: Job): Promise<void> {
+    const type = job.type as JobType;
+    const data: QueuedJob = { jobId: job.id, tenant: job.tenant, type, input: job.input, correlationId: job.correlationId };
+    // The BullMQ id is the job id: adding twice is a no-op, which makes re-adding safe.
+    await this.queues[type].add(type, data, jobOptions(type, {
+      jobId: job.id,
+      backoffFactor: this.config.RETRY_BACKOFF_FACTOR,
+      maxAttempts: job.maxAttempts,
+      priority: job.priority,
+      delayMs: job.runAt ? job.runAt.getTime() - Date.now() : 0,
+    }));
+  }
+
+  async has(job: Pick<Job, 'id' | 'type'>): Promise<boolean> {
+    const q = this.queues[job.type as JobType];
+    return !!q && !!(await q.getJob(job.id));
+  }
+
+  async remove(job: Pick<Job, 'id' | 'type'>): Promise<void> {
+    await this.queues[job.type as JobType]?.remove(job.id).catch(() => 0);
+  }
+}

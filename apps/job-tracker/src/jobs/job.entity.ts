@@ -1,0 +1,71 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { JobError, JobInput, JobStatus, NotifyTargets, ResultRef } from '@jobdesk/contracts';
+
+@Entity({ tableName: 'job' })
+@Index({ name: 'job_tenant_created_idx', properties: ['tenant', 'createdAt', 'id'] })
+@Index({ name: 'job_status_updated_idx', properties: ['status', 'updatedAt'] })
+@Unique({ name: 'job_tenant_idempotency_key_uniq', properties: ['tenant', 'idempotencyKey'] })
+export class Job {
+  [OptionalProps]?: 'status' | 'progress' | 'attempt' | 'priority' | 'notify' | 'metadata' | 'result' | 'error' | 'idempotencyKey' | 'createdAt' | 'updatedAt' | 'runAt' | 'startedAt' | 'finishedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  tenant!: string;
+
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'text' })
+  status: JobStatus = 'queued';
+
+  @Property({ type: 'smallint' })
+  progress = 0;
+
+  /** The attempt the current status refers to (0 before the first start). */
+  @Property({ type: 'integer' })
+  attempt = 0;
+
+  @Property({ type: 'integer' })
+  maxAttempts!: number;
+
+  @Property({ type: 'integer' })
+  priority = 0;
+
+  @Property({ type: 'json' })
+  input!: JobInput;
+
+  @Property({ type: 'json', nullable: true })
+  notify: NotifyTargets | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  metadata: Record<string, unknown> | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  result: ResultRef | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  error: JobError | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  idempotencyKey: string | null = null;
+
+  @Property({ type: 'text' })
+  correlationId!: string;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  runAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  startedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  finishedAt: Date | null = null;
+}

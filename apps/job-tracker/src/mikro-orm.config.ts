@@ -1,0 +1,28 @@
+import { defineConfig } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { loadConfig } from '@jobdesk/config';
+import { Job } from './jobs/job.entity';
+import { JobTransition } from './jobs/job-transition.entity';
+import { Migration20261203000000 } from './migrations/Migration20261203000000';
+
+/** The one MikroORM configuration, used by the app and by `migrate`. */
+export function ormConfig(env = loadConfig()) {
+  return defineConfig({
+    clientUrl: env.DATABASE_URL,
+    entities: [Job, JobTransition],
+    extensions: [Migrator],
+    pool: { min: 1, max: env.DATABASE_POOL_MAX },
+    debug: false,
+    // Entry points open their own context (@CreateRequestContext); a global one would leak state.
+    allowGlobalContext: false,
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList: [{ name: 'Migration20261203000000', class: Migration20261203000000 }],
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+    },
+  });
+}
+
+export default ormConfig;

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CreateRequestContext, EntityManager } from '@mikro-orm/postgresql';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { Job } from '../jobs/job.entity';
+import { JobProducer } from '../jobs/job-producer';
+
+/** An arbitrary constant: only the tracker holding this lock sweeps. */
+const RECONCILER_LOCK = 7_340_002;
+
+/**
+ * PostgreSQL is the truth, Redis a cache of work: this puts back queued jobs that Redis lost
+ * (a restart without persistence, a failed add after commit). One leader at a time, chosen by
+ * a transaction-scoped advisory lock, so replicas never sweep twice.
+ */
+@Injectable()
+export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('reconciler');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly producer: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.RECONCILE_INTERVAL_MS) return;
+    this.timer = setInterval(() => void this.sweep().catch((e) => this.log.warn(`sweep failed: ${(e as Error).message}`)), this.config.RECONCILE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Returns how many jobs were put back on their queue. */
+  @CreateRequestContext()
+  async sweep(): Promise<number> {
+    return this.em.transactional(async (em) => {
+      const [{ leader }] = await em.getConnection().execute<{ leader: boolean }[]>('select pg_try_advisory_xact_lock(?) as leader', [RECONCILER_LOCK]);
+      if (!leader) return 0;
+      const olderThan = new Date(Date.now() - this.config.RECONCILE_AFTER_MS);
+      const stale = await em.find(
+        Job,
+        { status: { $in: ['queued', 'processing'] }, updatedAt: { $lt: olderThan }, $or: [{ runAt: null }, { runAt: { $lt: new Date() } }] },
+        { orderBy: { updatedAt: 'asc' }, limit: 500 },
+      );
+      let readded = 0;
+      for (const job of stale) {
+        if (await this.producer.has(job)) continue;
+        await this.producer.enqueue(job);
+        readded++;
+      }
+      if (readded) this.log.warn(`re-added ${readded} job(s) missing from their queue`);
+      return readded;
+    });
+  }
+}

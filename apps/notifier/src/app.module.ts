@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type { NatsConnection } from 'nats';
+import { ConfigModule } from '@jobdesk/config';
+import { MessagingModule, NATS_CONNECTION } from '@jobdesk/messaging';
+import { Metrics, ObservabilityModule, READINESS_CHECKS, ReadinessCheck } from '@jobdesk/observability';
+import { QueueDepthSampler, QueueModule } from '@jobdesk/queue';
+import { NotificationsConsumer } from './webhooks/notifications.consumer';
+import { WebhookDeliverProcessor } from './webhooks/webhook-deliver.processor';
+import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
+
+@Module({
+  imports: [
+    ConfigModule,
+    MessagingModule.forRoot('notifier'),
+    QueueModule.forRoot(),
+    BullModule.registerQueue({ name: 'webhook.deliver' }),
+    ObservabilityModule.forRoot('notifier'),
+  ],
+  providers: [
+    NotificationsConsumer,
+    WebhookDeliverProcessor,
+    { provide: WebhookClient, useClass: FetchWebhookClient },
+    { provide: QueueDepthSampler, inject: [Metrics, getQueueToken('webhook.deliver')], useFactory: (m: Metrics, q: Queue) => new QueueDepthSampler([q], m) },
+    {
+      provide: READINESS_CHECKS,
+      inject: [NATS_CONNECTION, getQueueToken('webhook.deliver')],
+      useFactory: (nc: NatsConnection, q: Queue): ReadinessCheck[] => [
+        { name: 'nats', check: async () => void (await nc.flush()) },
+        { name: 'redis', check: async () => void (await ((await q.client) as unknown as { ping(): Promise<string> }).ping()) },
+      ],
+    },
+  ],
+})
+export class AppModule {}

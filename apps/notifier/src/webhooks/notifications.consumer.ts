@@ -1,0 +1,68 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type { NatsConnection } from 'nats';
+import { JobFinishedNotification, Subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, SUBJECTS } from '@jobdesk/messaging';
+
+/**
+ * Finished jobs from JetStream → one delivery job per target on notifier's own queue. The
+ * delivery's BullMQ id is derived from the notification, so a re-delivered notification does
+ * not send twice, and the `webhook-id` stays the same on every retry.
+ */
+@Injectable()
+export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer?: DurableConsumer;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SUBJECTS) private readonly s: Subjects,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue('webhook.deliver') private readonly deliveries: Queue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.notify, durable: this.s.consumers.notifier }, (data) => {
+      const n = JobFinishedNotification.safeParse(data);
+      if (!n.success) throw new PoisonMessageError(n.error.message);
+      return this.fanOut(n.data);
+    });
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  async fanOut(n: JobFinishedNotification): Promise<void> {
+    const { data } = n;
+    if (!data.notify.webhook) return;
+    const payload: WebhookPayload = {
+      type: `job.${data.status}`,
+      timestamp: data.finishedAt,
+      data: {
+        id: data.jobId,
+        type: data.type,
+        status: data.status,
+        error: data.error,
+        result_url: data.status === 'completed' ? new URL(`/v1/jobs/${data.jobId}/result`, this.config.PUBLIC_BASE_URL).toString() : null,
+        finished_at: data.finishedAt,
+      },
+    };
+    const delivery: WebhookDelivery = {
+      messageId: `msg_${data.jobId.replace(/-/g, '')}_${data.status}`,
+      tenant: data.tenant,
+      jobId: data.jobId,
+      url: data.notify.webhook,
+      body: JSON.stringify(payload),
+    };
+    await this.deliveries.add('webhook.deliver', delivery, {
+      jobId: `${delivery.messageId}-webhook`,
+      attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS),
+      backoff: { type: 'exponential', delay: Math.round(5_000 * this.config.RETRY_BACKOFF_FACTOR) },
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+}

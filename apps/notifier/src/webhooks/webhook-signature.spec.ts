@@ -1,0 +1,21 @@
+import { createHmac } from 'node:crypto';
+import { signWebhook, webhookHeaders } from './webhook-signature';
+
+describe('Standard Webhooks signature', () => {
+  // The example from the Standard Webhooks specification's reference tests.
+  it('matches the specification example', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const id = 'msg_p5jXN8AQM9LWM0D4loKWxJek';
+    const ts = 1614265330;
+    const body = '{"test": 2432232314}';
+    expect(signWebhook(secret, id, ts, body)).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+  });
+
+  it('signs exactly the bytes sent, with the current timestamp', () => {
+    const secret = 'whsec_' + Buffer.from('k').toString('base64');
+    const h = webhookHeaders(secret, 'msg_1', '{"a":1}', 1_700_000_000_123);
+    expect(h['webhook-timestamp']).toBe('1700000000');
+    const expected = createHmac('sha256', Buffer.from('k')).update('msg_1.1700000000.{"a":1}').digest('base64');
+    expect(h['webhook-signature']).toBe(`v1,${expected}`);
+  });
+});

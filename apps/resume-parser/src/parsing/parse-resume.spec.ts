@@ -1,0 +1,254 @@
+import { Document, Packer, Paragraph, TextRun, HeadingLevel } from 'docx';
+import { PDFDocument, PDFFont, PDFPage, StandardFonts } from 'pdf-lib';
+import { ParseError, parseResume } from './parse-resume';
+
+const TXT = `Jane Q Doe
+Senior Software Engineer
+jane.doe@example.com | +1 (617) 555-0142 | Boston, MA
+linkedin.com/in/jane-doe-42 | github.com/janedoe
+
+SUMMARY
+-------
+Engineer with 10 years of experience.
+
+EXPERIENCE
+----------
+Staff Engineer at Acme Corp (Boston, MA)    Jan 2020 – Present
+  * Led the payments platform rewrite
+  * Cut p95 latency by 40%
+
+Software Engineer at Globex Inc (New York, NY)    2016-03 to 2019-12
+  * Built the billing service
+
+EDUCATION
+---------
+Massachusetts Institute of Technology — 2015
+Bachelor of Science in Computer Science. GPA 3.9/4.0
+
+SKILLS
+------
+Languages: TypeScript, Go, Python
+Cloud: AWS, Kubernetes
+
+LANGUAGES
+---------
+English – Native, Spanish – Fluent
+`;
+
+function expectJane(doc: Awaited<ReturnType<typeof parseResume>>) {
+  expect(doc.basics.name).toBe('Jane Q Doe');
+  expect(doc.basics.email).toBe('jane.doe@example.com');
+  expect(doc.basics.phone?.replace(/\D/g, '')).toMatch(/6175550142$/);
+  const acme = doc.work.find((w) => /Acme/.test(w.name ?? ''));
+  expect(acme).toMatchObject({ position: 'Staff Engineer', startDate: '2020-01' });
+  expect(acme?.endDate).toBeUndefined();
+  expect(doc.work.find((w) => /Globex/.test(w.name ?? ''))).toMatchObject({ startDate: '2016-03', endDate: '2019-12' });
+  expect(doc.education[0]).toMatchObject({ institution: 'Massachusetts Institute of Technology', endDate: '2015' });
+  expect(doc.education[0].studyType).toMatch(/Bachelor/);
+}
+
+async function expectCode(p: Promise<unknown>, code: string) {
+  await expect(p).rejects.toBeInstanceOf(ParseError);
+  await expect(p).rejects.toMatchObject({ code });
+}
+
+describe('parseResume: text formats', () => {
+  it('parses plain text', async () => {
+    const doc = await parseResume(Buffer.from(TXT), 'txt', { maxPages: 5 });
+    expectJane(doc);
+    expect(doc.basics.label).toBe('Senior Software Engineer');
+    expect(doc.basics.location).toMatchObject({ city: 'Boston', region: 'MA', countryCode: 'US' });
+    expect(doc.basics.profiles).toEqual([
+      { network: 'LinkedIn', username: 'jane-doe-42', url: 'https://www.linkedin.com/in/jane-doe-42' },
+      { network: 'GitHub', username: 'janedoe', url: 'https://github.com/janedoe' },
+    ]);
+    expect(doc.work[0].highlights).toEqual(['Led the payments platform rewrite', 'Cut p95 latency by 40%']);
+    expect(doc.education[0].score).toBe('3.9/4.0');
+    expect(doc.skills).toEqual([
+      { name: 'Languages', keywords: ['TypeScript', 'Go', 'Python'] },
+      { name: 'Cloud', keywords: ['AWS', 'Kubernetes'] },
+    ]);
+    expect(doc.languages).toEqual([
+      { language: 'English', fluency: 'Native' },
+      { language: 'Spanish', fluency: 'Fluent' },
+    ]);
+    expect(doc.meta).toMatchObject({ sourceFormat: 'txt', ocr: false, warnings: [] });
+  });
+
+  it('parses markdown, keeping link text and url', async () => {
+    const md = [
+      '# Jane Q Doe',
+      '**Senior Software Engineer**',
+      'Email: jane.doe@example.com · Phone: +1 617 555 0142 · [GitHub](https://github.com/janedoe)',
+      '## Experience',
+      '### Staff Engineer — Acme Corp',
+      '*Jan 2020 – Present* · Boston, MA',
+      '- Led the payments platform rewrite',
+      '### Software Engineer — Globex Inc',
+      '*2016-03 to 2019-12*',
+      '- Built the billing service',
+      '## Education',
+      '### Massachusetts Institute of Technology',
+      'Bachelor of Science, Computer Science · 2015',
+      '## Skills',
+      '- TypeScript',
+      '- Go',
+    ].join('\n');
+    const doc = await parseResume(Buffer.from('\uFEFF' + md), 'md', { maxPages: 5 });
+    expectJane(doc);
+    expect(doc.basics.profiles?.[0]).toMatchObject({ network: 'GitHub', username: 'janedoe' });
+    expect(doc.skills).toEqual([{ name: 'TypeScript' }, { name: 'Go' }]);
+  });
+
+  it('decodes invalid UTF-8 as Latin-1 with a warning', async () => {
+    const bytes = Buffer.concat([Buffer.from('Jos'), Buffer.from([0xe9]), Buffer.from(' Garc'), Buffer.from([0xed]), Buffer.from('a\njose@example.com\n')]);
+    const doc = await parseResume(bytes, 'txt', { maxPages: 5 });
+    expect(doc.basics.name).toBe('José García');
+    expect(doc.meta.warnings.join()).toMatch(/Latin-1/);
+  });
+});
+
+describe('parseResume: docx', () => {
+  it('parses headings, tab-stop dates and bullets', async () => {
+    const p = (text: string, opts: { bold?: boolean; bullet?: boolean; heading?: boolean } = {}) =>
+      new Paragraph({
+        heading: opts.heading ? HeadingLevel.HEADING_1 : undefined,
+        bullet: opts.bullet ? { level: 0 } : undefined,
+        children: text.split('\t').flatMap((t, i) => [...(i ? [new TextRun({ text: '\t' })] : []), new TextRun({ text: t, bold: opts.bold && i === 0 })]),
+      });
+    const docx = new Document({
+      sections: [
+        {
+          children: [
+            p('Jane Q Doe', { bold: true }),
+            p('Senior Software Engineer'),
+            p('jane.doe@example.com • +1 617 555 0142 • Boston, MA'),
+            p('Work Experience', { heading: true }),
+            p('Staff Engineer – Acme Corp\tJan 2020 – Present', { bold: true }),
+            p('Led the payments platform rewrite', { bullet: true }),
+            p('Software Engineer – Globex Inc\t03/2016 - 12/2019', { bold: true }),
+            p('Built the billing service', { bullet: true }),
+            p('Education', { heading: true }),
+            p('Massachusetts Institute of Technology\t2015', { bold: true }),
+            p('Bachelor of Science in Computer Science'),
+            p('Technical Skills', { heading: true }),
+            p('TypeScript, Go, Python'),
+          ],
+        },
+      ],
+    });
+    const doc = await parseResume(await Packer.toBuffer(docx), 'docx', { maxPages: 5 });
+    expectJane(doc);
+    expect(doc.work[0].highlights).toEqual(['Led the payments platform rewrite']);
+    expect(doc.skills.map((s) => s.name)).toEqual(['TypeScript', 'Go', 'Python']);
+  });
+});
+
+async function makePdf(draw: (page: PDFPage, font: PDFFont, bold: PDFFont) => void, pages = 1): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  for (let i = 0; i < pages; i++) draw(pdf.addPage([595, 842]), font, bold);
+  return Buffer.from(await pdf.save());
+}
+
+describe('parseResume: pdf', () => {
+  it('reads a two-column PDF column by column', async () => {
+    const bytes = await makePdf((page, font, bold) => {
+      let y = 790;
+      const main = (text: string, f = font, size = 10, x = 200) => {
+        page.drawText(text, { x, y, size, font: f });
+        y -= size + 6;
+      };
+      main('Jane Q Doe', bold, 24);
+      main('Senior Software Engineer', font, 12);
+      y -= 10;
+      main('EXPERIENCE', bold, 12);
+      main('Staff Engineer at Acme Corp (Boston, MA)');
+      page.drawText('Jan 2020 – Present', { x: 480, y: y + 16, size: 9, font });
+      main('• Led the payments platform rewrite');
+      main('• Cut p95 latency by 40%');
+      main('Software Engineer at Globex Inc (New York, NY)');
+      page.drawText('03/2016 - 12/2019', { x: 480, y: y + 16, size: 9, font });
+      main('• Built the billing service');
+      main('EDUCATION', bold, 12);
+      main('Massachusetts Institute of Technology', bold);
+      page.drawText('2015', { x: 520, y: y + 16, size: 9, font });
+      main('Bachelor of Science in Computer Science');
+      y = 700;
+      const side = (text: string, f = font, size = 9) => main(text, f, size, 30);
+      side('CONTACT', bold, 11);
+      side('jane.doe@example.com');
+      side('+1 617 555 0142');
+      side('Boston, MA');
+      side('SKILLS', bold, 11);
+      side('Languages: TypeScript, Go');
+      side('Cloud: AWS, Kubernetes');
+      side('LANGUAGES', bold, 11);
+      side('English: Native');
+      side('German: Basic');
+    });
+    const doc = await parseResume(bytes, 'pdf', { maxPages: 2 });
+    expectJane(doc);
+    expect(doc.basics.location?.city).toBe('Boston');
+    expect(doc.skills).toEqual([
+      { name: 'Languages', keywords: ['TypeScript', 'Go'] },
+      { name: 'Cloud', keywords: ['AWS', 'Kubernetes'] },
+    ]);
+    expect(doc.languages.map((l) => l.language)).toEqual(['English', 'German']);
+    expect(doc.work[0].highlights).toEqual(['Led the payments platform rewrite', 'Cut p95 latency by 40%']);
+    expect(doc.meta).toMatchObject({ sourceFormat: 'pdf', pages: 1 });
+  });
+
+  it('enforces maxPages', async () => {
+    const bytes = await makePdf((page, font) => page.drawText('Jane Doe', { x: 50, y: 700, size: 12, font }), 3);
+    await expectCode(parseResume(bytes, 'pdf', { maxPages: 2 }), 'too_many_pages');
+  });
+
+  it('reports a PDF without any text', async () => {
+    const bytes = await makePdf((page) => page.drawRectangle({ x: 10, y: 10, width: 100, height: 100 }));
+    await expectCode(parseResume(bytes, 'pdf', { maxPages: 2 }), 'no_text');
+  });
+});
+
+describe('parseResume: hostile input', () => {
+  it('rejects an empty buffer', async () => {
+    await expectCode(parseResume(Buffer.alloc(0), 'pdf', { maxPages: 2 }), 'empty_file');
+  });
+
+  it('rejects random bytes as pdf', async () => {
+    const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+    await expectCode(parseResume(junk, 'pdf', { maxPages: 2 }), 'corrupt_input');
+  });
+
+  it('handles a truncated PDF', async () => {
+    const full = await makePdf((page, font) => page.drawText('Jane Doe jane@example.com', { x: 50, y: 700, size: 12, font }));
+    const cut = full.subarray(0, Math.floor(full.length / 3));
+    // pdfjs can sometimes recover text from a damaged file; it must never hang or crash
+    const result = await parseResume(cut, 'pdf', { maxPages: 2 }).catch((e) => e);
+    if (result instanceof ParseError) expect(['corrupt_input', 'no_text']).toContain(result.code);
+    else expect(result.meta.sourceFormat).toBe('pdf');
+  });
+
+  it('rejects a zip that is not a docx', async () => {
+    // minimal empty zip: just the end-of-central-directory record, behind a local header signature
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    const fake = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), eocd]);
+    await expectCode(parseResume(fake, 'docx', { maxPages: 2 }), 'corrupt_input');
+    await expectCode(parseResume(Buffer.from('not a zip at all'), 'docx', { maxPages: 2 }), 'corrupt_input');
+  });
+
+  it('rejects binary junk as txt', async () => {
+    const junk = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 31) % 32));
+    await expectCode(parseResume(junk, 'txt', { maxPages: 2 }), 'corrupt_input');
+  });
+
+  it('finishes quickly on a huge single-line txt', async () => {
+    const huge = Buffer.from('Jane Doe jane@example.com ' + 'a1-'.repeat(3_000_000));
+    const t0 = Date.now();
+    const doc = await parseResume(huge, 'txt', { maxPages: 2 });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(doc.meta.warnings.join()).toMatch(/truncated/);
+  });
+});

@@ -1,0 +1,27 @@
+import type { ResumeDocument } from '@jobdesk/contracts';
+import { SourceFormat } from './extract/extracted-document.types';
+import { ParseError, parseResume } from './parse-resume';
+
+export interface ParseTask {
+  bytes: Uint8Array;
+  format: SourceFormat;
+  maxPages: number;
+}
+
+export type ParseTaskResult = ResumeDocument | { error: { code: string; message: string } };
+
+/**
+ * Piscina entry. Errors thrown across the thread boundary lose their class and own fields, so
+ * bad-input failures come back as a value carrying their stable code.
+ */
+export default async function parseTask({ bytes, format, maxPages }: ParseTask): Promise<ParseTaskResult> {
+  try {
+    // structured clone turns a Buffer into a plain Uint8Array
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return await parseResume(buf, format, { maxPages });
+  } catch (err) {
+    if (err instanceof ParseError) return { error: { code: err.code, message: err.message } };
+    // anything else is a bug, not bad input: let piscina reject so it is logged with its stack
+    throw err;
+  }
+}

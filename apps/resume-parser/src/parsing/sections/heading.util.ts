@@ -1,0 +1,98 @@
+import { ExtractedLine } from '../extract/extracted-document.types';
+
+export type SectionKey =
+  | 'header'
+  | 'summary'
+  | 'work'
+  | 'education'
+  | 'skills'
+  | 'languages'
+  | 'certificates'
+  | 'projects'
+  | 'awards'
+  | 'contact'
+  | 'other';
+
+const Q = String.raw`(?:(?:professional|work|relevant|employment|career|technical|key|core|selected|personal|academic|other|additional|spoken|foreign|notable|recent|areas? of|my)\s+)*`;
+const TAIL = String.raw`(?:\s*(?:&|and|\+|/)\s*[\p{L}]+)?`;
+const VOCAB: Array<[SectionKey, RegExp]> = [
+  ['work', /^(experience|employment|work|career|professional)\s*(history|experience|background)?$/u],
+  ['work', new RegExp(String.raw`^${Q}(experience|employment|work history|career history|positions)${TAIL}$`, 'u')],
+  ['education', new RegExp(String.raw`^${Q}(education|qualifications|academic background|academics|studies|training|education and training)${TAIL}$`, 'u')],
+  ['certificates', new RegExp(String.raw`^${Q}(certifications?|certificates?|licen[sc]es?${TAIL}|courses${TAIL})${TAIL}$`, 'u')],
+  ['languages', new RegExp(String.raw`^${Q}(languages?|language skills|language proficiency)$`, 'u')],
+  ['skills', new RegExp(String.raw`^${Q}(skills?|competenc(?:ies|e)|expertise|technologies|tools|tech stack|toolbox|strengths|skill set|skillset|capabilities)${TAIL}$`, 'u')],
+  ['projects', new RegExp(String.raw`^${Q}(projects?|portfolio|open source)${TAIL}$`, 'u')],
+  ['awards', new RegExp(String.raw`^${Q}(awards?|honou?rs|achievements|recognition|distinctions)${TAIL}$`, 'u')],
+  ['summary', new RegExp(String.raw`^${Q}(summary|profile|about|about me|objective|overview|introduction)${TAIL}$`, 'u')],
+  ['contact', new RegExp(String.raw`^${Q}(contact|contacts|contact details|contact information|details|personal details|personal information|info)$`, 'u')],
+];
+
+export function headingKey(text: string): SectionKey | undefined {
+  const t = text
+    .toLowerCase()
+    .replace(/[:.]\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!t || t.length > 48) return undefined;
+  for (const [key, re] of VOCAB) if (re.test(t)) return key;
+  return undefined;
+}
+
+const isUpper = (s: string) => /\p{Lu}/u.test(s) && s === s.toUpperCase();
+
+/** A line set apart as a heading: by markup, or by looks (bold, capitals, larger type) and words. */
+export function classifyHeading(line: ExtractedLine, bodySize: number): SectionKey | undefined {
+  const text = line.text.trim();
+  if (/\d/.test(text) || text.split(/\s+/).length > 6) return undefined;
+  if (/:\s*\S/.test(text)) return undefined;
+  const key = headingKey(text);
+  const looks = line.kind === 'heading' || line.bold || isUpper(text) || (line.fontSize > 0 && line.fontSize > bodySize + 0.5) || /:$/.test(text);
+  if (key) return looks || line.kind !== 'bullet' ? key : undefined;
+  // unknown heading (e.g. "Volunteering"): only trusted when it looks like the known ones
+  if (isUpper(text) && text.length >= 4 && line.bold && !line.sameRowAsPrev && !(line.fontSize > bodySize + 4)) return 'other';
+  return undefined;
+}
+
+export function bodyFontSize(lines: ExtractedLine[]): number {
+  const counts = new Map<number, number>();
+  for (const l of lines) counts.set(l.fontSize, (counts.get(l.fontSize) ?? 0) + l.text.length);
+  let best = 0;
+  let bestCount = -1;
+  for (const [size, n] of counts) if (n > bestCount) [best, bestCount] = [size, n];
+  return best;
+}
+
+export interface Section {
+  key: SectionKey;
+  title: string;
+  lines: ExtractedLine[];
+}
+
+export function splitSections(lines: ExtractedLine[]): Section[] {
+  const body = bodyFontSize(lines);
+  const sections: Section[] = [{ key: 'header', title: '', lines: [] }];
+  const consumed = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    if (consumed.has(i)) continue;
+    const line = lines[i];
+    let key = classifyHeading(line, body);
+    let title = line.text;
+    // headings wrapped over two lines in narrow sidebars or table cells ("PROFESSIONAL" / "CERTIFICATIONS");
+    // in table layouts the cell's other columns sit between the two halves
+    let j = i + 1;
+    while (j < lines.length && lines[j].sameRowAsPrev) j++;
+    const next = lines[j];
+    if (next && !consumed.has(j) && next.bold === line.bold && next.fontSize === line.fontSize && next.column === line.column && next.x === line.x) {
+      const joined = headingKey(`${line.text} ${next.text}`);
+      if (joined && (line.bold || isUpper(line.text) || line.kind === 'heading')) {
+        key = joined;
+        title = `${line.text} ${next.text}`;
+        consumed.add(j);
+      }
+    }
+    if (key) sections.push({ key, title, lines: [] });
+    else sections[sections.length - 1].lines.push(line);
+  }
+  return sections;
+}

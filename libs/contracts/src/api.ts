@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { Metadata } from './job';
+import { NotifyTargets } from './notify';
+
+/** `POST /v1/jobs` with a JSON body. */
+export const SubmitJobBody = z
+  .object({
+    type: z.string().min(1).max(64),
+    input: z.unknown().optional(),
+    notify: NotifyTargets.optional(),
+    metadata: Metadata.optional(),
+    priority: z.number().int().min(0).max(1000).optional(),
+    run_at: z.string().datetime({ offset: true }).optional(),
+    max_attempts: z.number().int().min(1).max(25).optional(),
+  })
+  .strict();
+export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
+
+/** The public JSON of a job (`GET /v1/jobs/{id}`, the 202 body). */
+export interface JobView {
+  id: string;
+  type: string;
+  status: string;
+  progress: number;
+  attempts: number;
+  max_attempts: number;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: { code: string; message: string } | null;
+  result_url: string | null;
+  metadata: Record<string, unknown> | null;
+  links: { self: string; result: string };
+}
+
+/** RFC 9457 problem details, with jobdesk's stable `code`. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: Array<{ field: string; message: string }>;
+}

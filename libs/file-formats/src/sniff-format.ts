@@ -1,0 +1,51 @@
+import type { FileFormat } from '@jobdesk/contracts';
+
+/** Bytes to read from the start of an upload before deciding its format. */
+export const SNIFF_BYTES = 8192;
+
+/**
+ * Decides a file's format from its first bytes, never from the name or the client's
+ * Content-Type alone: a PNG renamed to resume.pdf is still a PNG. The name only tells
+ * Markdown from plain text, which no byte pattern can.
+ */
+export function sniffFormat(head: Buffer, filename = ''): FileFormat {
+  if (head.length === 0) return 'unknown';
+  if (startsWith(head, [0x25, 0x50, 0x44, 0x46, 0x2d])) return 'pdf'; // %PDF-
+  if (startsWith(head, [0x89, 0x50, 0x4e, 0x47])) return 'png';
+  if (startsWith(head, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {
+    // A DOCX is a zip whose entries name word/…; the first entries are usually within the head.
+    const text = head.toString('latin1');
+    return text.includes('word/') || text.includes('[Content_Types].xml') ? 'docx' : 'zip';
+  }
+  if (looksLikeText(head)) return /\.(md|markdown)$/i.test(filename) ? 'md' : 'txt';
+  return 'unknown';
+}
+
+/** MIME type for a format, for storage and downloads. */
+export function mimeOf(format: FileFormat): string {
+  return {
+    pdf: 'application/pdf',
+    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    txt: 'text/plain; charset=utf-8',
+    md: 'text/markdown; charset=utf-8',
+    png: 'image/png',
+    jpeg: 'image/jpeg',
+    zip: 'application/zip',
+    unknown: 'application/octet-stream',
+  }[format];
+}
+
+function startsWith(buf: Buffer, sig: number[]): boolean {
+  return buf.length >= sig.length && sig.every((b, i) => buf[i] === b);
+}
+
+/** Text if it has no NUL bytes and few control characters (UTF-8 and Latin-1 both pass). */
+function looksLikeText(head: Buffer): boolean {
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return false;
+    if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
+  }
+  return control / head.length < 0.01;
+}

@@ -1,0 +1,85 @@
+import { Logger } from '@nestjs/common';
+import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, NatsConnection } from 'nats';
+
+export interface DurableConsumerOptions {
+  stream: string;
+  durable: string;
+  filterSubject?: string;
+  /** How long a message may stay unacked before JetStream redelivers it. */
+  ackWaitMs?: number;
+  /** Delay before a failed message is tried again. */
+  retryDelayMs?: number;
+}
+
+/**
+ * Runs a handler over a durable JetStream consumer, one message at a time (so a job's events
+ * are applied in order). The message is acked only after the handler resolved; a throwing
+ * handler gets it back later; a message the handler marks as poison is terminated.
+ */
+export class DurableConsumer {
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly opts: DurableConsumerOptions,
+    private readonly handler: (data: unknown, msg: JsMsg) => Promise<void>,
+  ) {
+    this.log = new Logger(`consumer:${opts.durable}`);
+  }
+
+  async start(): Promise<void> {
+    const jsm = await this.nc.jetstreamManager();
+    const config = {
+      durable_name: this.opts.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: (this.opts.ackWaitMs ?? 30_000) * 1e6,
+      max_deliver: -1,
+      filter_subject: this.opts.filterSubject,
+    };
+    try {
+      await jsm.consumers.info(this.opts.stream, this.opts.durable);
+    } catch {
+      await jsm.consumers.add(this.opts.stream, config);
+    }
+    const consumer = await this.nc.jetstream().consumers.get(this.opts.stream, this.opts.durable);
+    this.messages = await consumer.consume({ max_messages: 256 });
+    this.loop = this.run(this.messages);
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    for await (const m of messages) {
+      let data: unknown;
+      try {
+        data = m.json();
+      } catch {
+        this.log.error(`dropping unparseable message ${m.subject} seq ${m.seq}`);
+        m.term();
+        continue;
+      }
+      try {
+        await this.handler(data, m);
+        m.ack();
+      } catch (e) {
+        if (e instanceof PoisonMessageError) {
+          this.log.error(`dropping invalid message ${m.subject}: ${e.message}`);
+          m.term();
+        } else {
+          this.log.warn(`handler failed for ${m.subject} (delivery ${m.info.redeliveryCount}): ${(e as Error).message}`);
+          m.nak(this.opts.retryDelayMs ?? 1_000);
+        }
+      }
+    }
+  }
+
+  /** Stops fetching and waits for the message in hand to finish. */
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop?.catch(() => undefined);
+  }
+}
+
+/** Thrown by a handler for a message that can never be processed (bad shape). */
+export class PoisonMessageError extends Error {}

@@ -1,0 +1,7 @@
+export * from './tokens';
+export * from './nats-connection';
+export * from './streams';
+export * from './event-publisher';
+export * from './durable-consumer';
+export * from './rpc';
+export * from './messaging.module';

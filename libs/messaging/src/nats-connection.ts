@@ -1,0 +1,35 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { connect, NatsConnection } from 'nats';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const APP_NAME = Symbol('APP_NAME');
+
+export async function connectNats(config: AppConfig, name: string): Promise<NatsConnection> {
+  const nc = await connect({
+    servers: config.NATS_URL.split(','),
+    name,
+    // Keep trying for ever: NATS restarts must not take the app down, only pause it.
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
+  const log = new Logger('nats');
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'reconnect') log.warn(`${s.type} ${String(s.data ?? '')}`);
+    }
+  })();
+  return nc;
+}
+
+/** Drains the connection on shutdown so in-flight publishes and replies still go out. */
+@Injectable()
+export class NatsLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+export { AppConfig, APP_CONFIG };

@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { NatsConnection, Subscription } from 'nats';
+import type { z } from 'zod';
+import { ErrorCode, RpcError, RpcReply } from '@jobdesk/contracts';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { NATS_CONNECTION } from './nats-connection';
+
+/** An error with an HTTP status that crosses request-reply intact. */
+export class RpcFailure extends Error {
+  constructor(readonly code: string, message: string, readonly status: number) {
+    super(message);
+  }
+  toJSON(): RpcError {
+    return { code: this.code, message: this.message, status: this.status };
+  }
+}
+
+/** Caller side: request a value; a missing or slow service becomes a 503-shaped RpcFailure. */
+@Injectable()
+export class RpcClient {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async request<T>(subject: string, payload: unknown): Promise<T> {
+    let raw;
+    try {
+      raw = await this.nc.request(subject, JSON.stringify(payload), { timeout: this.config.RPC_TIMEOUT_MS });
+    } catch (e) {
+      throw new RpcFailure(ErrorCode.ServiceUnavailable, `job-tracker unavailable: ${(e as Error).message}`, 503);
+    }
+    const reply = raw.json<RpcReply<T>>();
+    if (reply.ok) return reply.value;
+    throw new RpcFailure(reply.error.code, reply.error.message, reply.error.status);
+  }
+}
+
+/** Server side: answer requests on a subject (queue group, so replicas share the load). */
+export function serveRpc<S extends z.ZodType, T>(
+  nc: NatsConnection,
+  subject: string,
+  queue: string,
+  schema: S,
+  handler: (req: z.infer<S>) => Promise<T>,
+): Subscription {
+  const log = new Logger(`rpc:${subject}`);
+  return nc.subscribe(subject, {
+    queue,
+    callback: (err, msg) => {
+      if (err) return log.error(err.message);
+      void (async () => {
+        let reply: RpcReply<T>;
+        try {
+          const parsed = schema.safeParse(msg.json());
+          if (!parsed.success) throw new RpcFailure(ErrorCode.ValidationFailed, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 400);
+          reply = { ok: true, value: await handler(parsed.data) };
+        } catch (e) {
+          if (e instanceof RpcFailure) reply = { ok: false, error: e.toJSON() };
+          else {
+            // The database or a queue is down: the caller should come back later, as for a timeout.
+            log.error((e as Error).stack ?? String(e));
+            reply = { ok: false, error: { code: ErrorCode.ServiceUnavailable, message: 'job-tracker could not complete the request; try again', status: 503 } };
+          }
+        }
+        msg.respond(JSON.stringify(reply));
+      })();
+    },
+  });
+}

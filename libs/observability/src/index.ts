@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './health';
+export * from './observability.module';

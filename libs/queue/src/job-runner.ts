@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { ErrorCode, JOB_SPECS, QueuedJob, Subjects, WorkerEvent, isJobType } from '@jobdesk/contracts';
+import { EventPublisher, SUBJECTS } from '@jobdesk/messaging';
+import { ObjectStorage } from '@jobdesk/storage';
+import { Metrics } from '@jobdesk/observability';
+import { JobFailure } from './job-failure';
+import { JobHandler, JobContext } from './job-handler';
+
+const PROGRESS_EVERY_MS = 250;
+
+/**
+ * Runs one BullMQ job through its handler and reports every step to job-tracker over
+ * JetStream: started, progress, then completed (with the stored result) or failed. The BullMQ
+ * job only completes after the completion event is stored, so a crash in between re-runs the
+ * handler (at least once) rather than losing the outcome.
+ */
+@Injectable()
+export class JobRunner {
+  private readonly log = new Logger('job-runner');
+  private readonly runSeconds;
+  private readonly finished;
+
+  constructor(
+    private readonly events: EventPublisher,
+    private readonly storage: ObjectStorage,
+    @Inject(SUBJECTS) private readonly subjects: Subjects,
+    metrics: Metrics,
+  ) {
+    this.runSeconds = metrics.histogram('jobdesk_job_run_seconds', 'Time a worker spent on one attempt', ['type', 'outcome'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]);
+    this.finished = metrics.counter('jobdesk_worker_attempts_total', 'Attempts run by this worker', ['type', 'outcome']);
+  }
+
+  async run(job: Job, handler: JobHandler, shutdown?: AbortSignal): Promise<{ resultKey: string }> {
+    const payload = QueuedJob.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid job payload: ${payload.error.message}`);
+    const q = payload.data;
+    const attempt = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    const base = { jobId: q.jobId, tenant: q.tenant, attempt };
+    const started = process.hrtime.bigint();
+    const timeoutMs = isJobType(q.type) ? JOB_SPECS[q.type].policy.timeoutMs : 60_000;
+
+    await this.emit(q, { type: 'job.started', data: base });
+
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new JobFailure(ErrorCode.Timeout, `attempt took longer than ${timeoutMs} ms`, true)), timeoutMs);
+    const onShutdown = () => abort.abort(new Error('worker shutting down'));
+    shutdown?.addEventListener('abort', onShutdown);
+    let lastProgressAt = 0;
+    const ctx: JobContext = {
+      jobId: q.jobId,
+      tenant: q.tenant,
+      attempt,
+      correlationId: q.correlationId,
+      signal: abort.signal,
+      reportProgress: async (pct, stage) => {
+        const now = Date.now();
+        if (now - lastProgressAt < PROGRESS_EVERY_MS && pct < 100) return;
+        lastProgressAt = now;
+        const progress = Math.max(0, Math.min(100, Math.round(pct)));
+        await job.updateProgress(progress);
+        await this.emit(q, { type: 'job.progress', data: { ...base, progress, stage } });
+      },
+    };
+
+    try {
+      const result = await raceAbort(handler.execute(q.input, ctx), abort.signal);
+      const body = Buffer.from(JSON.stringify(result));
+      // Keyed by job id: a re-run overwrites the same object, never adds a second result.
+      const key = `results/${q.jobId}.json`;
+      await this.storage.put(key, body, { contentType: 'application/json' });
+      await this.emit(q, { type: 'job.completed', data: { ...base, result: { key, contentType: 'application/json', size: body.length } } });
+      this.observe(q.type, 'completed', started);
+      return { resultKey: key };
+    } catch (e) {
+      const failure = toFailure(e);
+      const willRetry = failure.retryable && attempt < maxAttempts;
+      this.observe(q.type, willRetry ? 'retry' : 'failed', started);
+      this.log.warn(`job ${q.jobId} attempt ${attempt}/${maxAttempts} failed (${failure.code}): ${failure.message}${willRetry ? ' — will retry' : ''}`);
+      await this.emit(q, { type: 'job.failed', data: { ...base, error: { code: failure.code, message: failure.message }, willRetry } });
+      if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+      throw failure;
+    } finally {
+      clearTimeout(timer);
+      shutdown?.removeEventListener('abort', onShutdown);
+    }
+  }
+
+  private async emit(q: QueuedJob, e: Pick<WorkerEvent, 'type' | 'data'>): Promise<void> {
+    const event = { id: randomUUID(), version: 1, occurredAt: new Date().toISOString(), correlationId: q.correlationId, ...e };
+    await this.events.publish(this.subjects.events(q.jobId), event);
+  }
+
+  private observe(type: string, outcome: string, started: bigint): void {
+    this.runSeconds.observe({ type, outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    this.finished.inc({ type, outcome });
+  }
+}
+
+function toFailure(e: unknown): JobFailure {
+  if (e instanceof JobFailure) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new JobFailure(ErrorCode.WorkerError, message, true);
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type { NatsConnection } from 'nats';
+import { ConfigModule } from '@jobdesk/config';
+import { MessagingModule, NATS_CONNECTION } from '@jobdesk/messaging';
+import { Metrics, ObservabilityModule, READINESS_CHECKS, ReadinessCheck } from '@jobdesk/observability';
+import { ObjectStorage, StorageModule } from '@jobdesk/storage';
+import { QueueModule } from './queue.module';
+import { JobRunner } from './job-runner';
+import { QueueDepthSampler } from './queue-metrics';
+
+/**
+ * Everything a worker app shares: config, NATS, storage, its BullMQ queue, metrics with the
+ * queue's depth, readiness on its dependencies, and the JobRunner harness. The app adds its
+ * processor and handler.
+ */
+@Module({})
+export class WorkerAppModule {
+  static forQueue(app: string, queue: string): DynamicModule {
+    return {
+      module: WorkerAppModule,
+      global: true,
+      imports: [
+        ConfigModule,
+        MessagingModule.forRoot(app),
+        StorageModule.forRoot(),
+        QueueModule.forRoot(),
+        BullModule.registerQueue({ name: queue }),
+        ObservabilityModule.forRoot(app),
+      ],
+      providers: [
+        JobRunner,
+        { provide: QueueDepthSampler, inject: [Metrics, getQueueToken(queue)], useFactory: (m: Metrics, q: Queue) => new QueueDepthSampler([q], m) },
+        {
+          provide: READINESS_CHECKS,
+          inject: [NATS_CONNECTION, ObjectStorage, getQueueToken(queue)],
+          useFactory: (nc: NatsConnection, storage: ObjectStorage, q: Queue): ReadinessCheck[] => [
+            { name: 'nats', check: async () => void (await nc.flush()) },
+            { name: 'redis', check: async () => void (await ((await q.client) as unknown as { ping(): Promise<string> }).ping()) },
+            { name: 'storage', check: () => storage.ping() },
+          ],
+        },
+      ],
+      exports: [JobRunner, BullModule],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsObjectStorage } from './fs-object-storage';
+import { behavesLikeObjectStorage, failingSource } from './object-storage.behaviour';
+
+describe('FsObjectStorage', () => {
+  let dir: string;
+  let storage: FsObjectStorage;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jobdesk-fs-storage-'));
+    storage = new FsObjectStorage(dir);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  behavesLikeObjectStorage(() => storage);
+
+  it.each(['../outside', 'a/../../outside', '/etc/passwd', 'a\\b', 'a\0b', '', 'a//b', './a', 'a/.', '..'])(
+    'rejects the key %j',
+    async (key) => {
+      await expect(storage.put(key, Buffer.from('x'))).rejects.toThrow('invalid object key');
+      await expect(storage.get(key)).rejects.toThrow('invalid object key');
+      await expect(storage.exists(key)).rejects.toThrow('invalid object key');
+      await expect(storage.delete(key)).rejects.toThrow('invalid object key');
+    },
+  );
+
+  it('leaves no temp file behind when the source stream fails', async () => {
+    await expect(storage.put('partial/upload', failingSource(new Error('limit')))).rejects.toThrow('limit');
+    expect(await readdir(join(dir, 'partial'))).toEqual([]);
+  });
+
+  it('stores nested keys as nested files', async () => {
+    await storage.put('results/job-1.json', Buffer.from('{}'));
+    expect(await readdir(join(dir, 'results'))).toEqual(['job-1.json']);
+  });
+
+  it('treats a key naming a directory as missing', async () => {
+    await storage.put('dir/child', Buffer.from('x'));
+    expect(await storage.exists('dir')).toBe(false);
+  });
+});

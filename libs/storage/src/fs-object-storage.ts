@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { access, mkdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ObjectNotFoundError, ObjectStorage } from './object-storage';
+
+const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
+const isMissing = (err: unknown) => MISSING.has((err as NodeJS.ErrnoException).code ?? '');
+
+/** Objects as plain files under a root directory (one machine, development and tests). */
+export class FsObjectStorage extends ObjectStorage {
+  private readonly root: string;
+
+  constructor(root: string) {
+    super();
+    this.root = resolve(root);
+  }
+
+  async put(key: string, body: Readable | Buffer): Promise<{ size: number }> {
+    const file = this.pathOf(key);
+    await mkdir(dirname(file), { recursive: true });
+    // Same directory as the target so the rename stays on one filesystem and is atomic: readers
+    // see the old object or the whole new one, never a partial write.
+    const tmp = join(dirname(file), `.${randomUUID()}.tmp`);
+    const out = createWriteStream(tmp, { flags: 'wx' });
+    try {
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, out);
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { size: out.bytesWritten };
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.pathOf(key));
+    } catch (err) {
+      if (isMissing(err)) throw new ObjectNotFoundError(key);
+      throw err;
+    }
+  }
+
+  // Empty parent directories are left in place: removing them would race a concurrent put that
+  // has just created the same directory and is about to open its temp file there.
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.pathOf(key));
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(key))).isFile();
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await access(this.root, 2 /* W_OK */);
+  }
+
+  /** Keys come from our own code, but a bug must never let one write outside the root. */
+  private pathOf(key: string): string {
+    const parts = key.split('/');
+    const bad =
+      key.length === 0 ||
+      key.includes('\0') ||
+      key.includes('\\') ||
+      key.startsWith('/') ||
+      parts.some((p) => p === '' || p === '.' || p === '..');
+    const file = resolve(this.root, ...parts);
+    if (bad || !file.startsWith(this.root + sep)) throw new Error(`invalid object key: ${JSON.stringify(key)}`);
+    return file;
+  }
+}

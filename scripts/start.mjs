@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// `npm start`: runs the migrations, then the five apps as separate processes, each with its
+// own port, their output prefixed with the app's name. Ctrl-C (or SIGTERM) stops them all
+// gracefully. Every setting is an environment variable (see README); none is needed locally.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (app, file = 'main.js') => join(root, 'dist/apps', app, 'src', file);
+export const APPS = [
+  { name: 'job-tracker', port: 3001 },
+  { name: 'resume-parser', port: 3002 },
+  { name: 'email-worker', port: 3003 },
+  { name: 'notifier', port: 3004 },
+  { name: 'gateway', port: Number(process.env.PORT ?? 3000) },
+];
+const COLORS = [36, 35, 33, 32, 34];
+
+if (!existsSync(dist('gateway'))) {
+  console.error('dist/ is missing: run `npm run build` first (npm start does it for you)');
+  process.exit(1);
+}
+
+const migrate = spawnSync(process.execPath, [dist('job-tracker', 'migrate.js')], { stdio: 'inherit' });
+if (migrate.status !== 0) {
+  console.error('migrations failed: is PostgreSQL running and DATABASE_URL right? (default postgres://postgres@127.0.0.1:5432/jobdesk)');
+  process.exit(migrate.status ?? 1);
+}
+
+let stopping = false;
+const children = APPS.map(({ name, port }, i) => {
+  const child = spawn(process.execPath, ['--enable-source-maps', dist(name)], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tag = `\x1b[${COLORS[i]}m${name.padEnd(13)}\x1b[0m|`;
+  for (const stream of [child.stdout, child.stderr]) {
+    let buf = '';
+    stream.on('data', (d) => {
+      buf += d;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const line of lines) process.stdout.write(`${tag} ${line}\n`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${tag} exited (${signal ?? code}); stopping the others`);
+    stop(1);
+  });
+  return child;
+});
+
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    process.exit(code || 1);
+  }, 15_000);
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.on('exit', r))))).then(() => {
+    clearTimeout(timer);
+    process.exit(code);
+  });
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+// Tell the user where to go once the gateway and tracker answer as ready.
+const gateway = `http://127.0.0.1:${APPS.at(-1).port}`;
+const started = Date.now();
+const poll = setInterval(async () => {
+  try {
+    const ready = await Promise.all(APPS.map((a) => fetch(`http://127.0.0.1:${a.port}/health/ready`).then((r) => r.ok)));
+    if (ready.every(Boolean)) {
+      clearInterval(poll);
+      console.log(`\njobdesk is ready: ${gateway} (submit with: curl -F type=resume.parse -F file=@resume.pdf ${gateway}/v1/jobs)\n`);
+    }
+  } catch {
+    /* not up yet */
+  }
+  if (Date.now() - started > 60_000) {
+    clearInterval(poll);
+    console.error('jobdesk did not become ready within 60 s: see the errors above');
+  }
+}, 500);
