@@ -1,0 +1,321 @@
+import { Logger } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { CreateJobRequest, ErrorCode, JobFinishedNotification, subjects, WorkerEvent } from '@jobdesk/contracts';
+import { AppConfig, parseConfig } from '@jobdesk/config';
+import { RpcFailure } from '@jobdesk/messaging';
+import { Metrics } from '@jobdesk/observability';
+import { migrateWithLock } from '@jobdesk/persistence';
+import { createTestDatabase, RecordingEventPublisher, strictFake, TestDatabase, testEnv, uniquePrefix } from '@jobdesk/testing';
+import { ormConfig } from '../mikro-orm.config';
+import { ReconcilerService } from '../reconciler/reconciler.service';
+import { Job } from './job.entity';
+import { JobProducer } from './job-producer';
+import { JobTransition } from './job-transition.entity';
+import { JobsService } from './jobs.service';
+
+const s = subjects(uniquePrefix('tracker'));
+
+function createRequest(over: Partial<CreateJobRequest> = {}) {
+  return CreateJobRequest.parse({
+    id: randomUUID(),
+    tenant: 'acme',
+    type: 'email.send',
+    input: { kind: 'json', data: { to: 'a@example.com', subject: 'hi', text: 'hello' } },
+    ...over,
+  });
+}
+
+let n = 0;
+function workerEvent(type: WorkerEvent['type'], jobId: string, attempt: number, extra: Record<string, unknown> = {}): WorkerEvent {
+  return WorkerEvent.parse({ id: `ev-${++n}`, type, version: 1, occurredAt: new Date().toISOString(), correlationId: 'c', data: { jobId, tenant: 'acme', attempt, ...extra } });
+}
+const started = (id: string, attempt = 1) => workerEvent('job.started', id, attempt);
+const progress = (id: string, pct: number, attempt = 1) => workerEvent('job.progress', id, attempt, { progress: pct });
+const completed = (id: string, attempt = 1) => workerEvent('job.completed', id, attempt, { result: { key: `results/${id}.json`, contentType: 'application/json', size: 2 } });
+
+describe('JobsService (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let orm: MikroORM;
+  let config: AppConfig;
+  let events: RecordingEventPublisher;
+  let enqueued: string[];
+  let inQueue: Set<string>;
+  let onEnqueue: (job: Job) => Promise<void>;
+  let jobs: JobsService;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    db = await createTestDatabase();
+    config = parseConfig(testEnv({ databaseUrl: db.url, extra: { DATABASE_POOL_MAX: '5', RECONCILE_AFTER_MS: '60000' } }));
+    orm = await MikroORM.init(ormConfig(config));
+    await migrateWithLock(orm);
+  });
+  afterAll(async () => {
+    await orm?.close(true);
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    await orm.em.fork().execute('truncate job cascade');
+    events = new RecordingEventPublisher();
+    enqueued = [];
+    inQueue = new Set();
+    onEnqueue = async () => undefined;
+    const producer = strictFake<JobProducer>('JobProducer', {
+      enqueue: async (job) => {
+        await onEnqueue(job);
+        enqueued.push(job.id);
+      },
+      has: async (job) => inQueue.has(job.id),
+    });
+    jobs = new JobsService(orm.em, producer, events, s, new Metrics('test'));
+  });
+
+  const findJob = (id: string) => orm.em.fork().findOne(Job, { id });
+  const transitions = async (id: string) =>
+    (await orm.em.fork().find(JobTransition, { job: id }, { orderBy: { id: 'asc' } })).map((t) => t.toStatus);
+
+  describe('create', () => {
+    it('stores a queued job with its first transition', async () => {
+      const req = createRequest();
+
+      const record = await jobs.create(req);
+
+      expect(record).toMatchObject({ id: req.id, tenant: req.tenant, type: req.type, status: 'queued', attempts: 0 });
+      expect(await findJob(req.id)).toMatchObject({ status: 'queued', tenant: req.tenant });
+      expect(await transitions(req.id)).toEqual(['queued']);
+    });
+
+    it('enqueues the job only after its row is committed', async () => {
+      const req = createRequest();
+      let visibleAtEnqueue: Job | null = null;
+      onEnqueue = async (job) => void (visibleAtEnqueue = await findJob(job.id));
+
+      await jobs.create(req);
+
+      expect(enqueued).toEqual([req.id]);
+      expect(visibleAtEnqueue).not.toBeNull();
+    });
+
+    it('still answers with the job when the queue cannot take it', async () => {
+      const req = createRequest();
+      onEnqueue = async () => Promise.reject(new Error('redis down'));
+
+      const record = await jobs.create(req);
+
+      expect(record.status).toBe('queued');
+      expect(await findJob(req.id)).not.toBeNull();
+    });
+
+    it('answers a repeated create with the job already there, without a second row or enqueue', async () => {
+      const req = createRequest();
+      const first = await jobs.create(req);
+
+      const second = await jobs.create(req);
+
+      expect(second).toEqual(first);
+      expect(enqueued).toEqual([req.id]);
+      expect(await transitions(req.id)).toEqual(['queued']);
+    });
+
+    it('refuses an id another tenant already holds, without revealing that job', async () => {
+      const req = createRequest({ tenant: 'acme' });
+      await jobs.create(req);
+
+      const error = await jobs.create(createRequest({ id: req.id, tenant: 'globex' })).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RpcFailure);
+      expect(error).toMatchObject({ status: 409 });
+      expect((await findJob(req.id))?.tenant).toBe('acme');
+    });
+
+    it('rejects an unknown job type with a 422 and stores nothing', async () => {
+      const req = createRequest({ type: 'video.transcode' });
+
+      const error = await jobs.create(req).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RpcFailure);
+      expect(error).toMatchObject({ code: ErrorCode.UnknownJobType, status: 422 });
+      expect(await findJob(req.id)).toBeNull();
+      expect(enqueued).toEqual([]);
+    });
+  });
+
+  describe('get', () => {
+    it('returns the tenant\'s own job', async () => {
+      const req = createRequest();
+      const created = await jobs.create(req);
+
+      const got = await jobs.get({ tenant: req.tenant, id: req.id });
+
+      expect(got).toEqual(created);
+    });
+
+    it('answers 404 for another tenant\'s job', async () => {
+      const req = createRequest({ tenant: 'acme' });
+      await jobs.create(req);
+
+      const error = await jobs.get({ tenant: 'globex', id: req.id }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: ErrorCode.NotFound, status: 404 });
+    });
+
+    it('answers 404 for an id that is not a uuid', async () => {
+      const error = await jobs.get({ tenant: 'acme', id: "1' or '1'='1" }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: ErrorCode.NotFound, status: 404 });
+    });
+  });
+
+  describe('applyEvent', () => {
+    const withWebhook = () => createRequest({ notify: { webhook: 'https://hooks.example.com/jobdesk' } });
+
+    it('records exactly one completed transition when the completion arrives twice', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      const done = completed(req.id);
+
+      for (const e of [started(req.id), progress(req.id, 50), done, done]) await jobs.applyEvent(e);
+
+      expect(await transitions(req.id)).toEqual(['queued', 'processing', 'completed']);
+      expect(await findJob(req.id)).toMatchObject({ status: 'completed', progress: 100, result: { key: `results/${req.id}.json` } });
+    });
+
+    it('announces a finished job that has notify targets on its notify subject', async () => {
+      const req = withWebhook();
+      await jobs.create(req);
+
+      for (const e of [started(req.id), completed(req.id)]) await jobs.applyEvent(e);
+
+      const announced = events.on(s.notify(req.id)).map((e) => JobFinishedNotification.parse(e));
+      expect(announced).toHaveLength(1);
+      expect(announced[0].data).toMatchObject({ jobId: req.id, status: 'completed', notify: req.notify });
+    });
+
+    it('announces nothing for a job without notify targets', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+
+      for (const e of [started(req.id), completed(req.id)]) await jobs.applyEvent(e);
+
+      expect(events.published).toEqual([]);
+    });
+
+    it('re-announces on a repeated terminal event, under the same notification id', async () => {
+      const req = withWebhook();
+      await jobs.create(req);
+      const done = completed(req.id);
+
+      for (const e of [started(req.id), done, done]) await jobs.applyEvent(e);
+
+      const ids = events.on(s.notify(req.id)).map((e) => e.id);
+      expect(ids).toHaveLength(2);
+      expect(new Set(ids).size).toBe(1);
+    });
+
+    it('broadcasts each change on the job\'s status subject', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+
+      for (const e of [started(req.id), progress(req.id, 30), completed(req.id)]) await jobs.applyEvent(e);
+
+      const statuses = events.broadcasts.filter((b) => b.subject === s.status(req.tenant, req.id)).map((b) => (b.payload as { status: string; progress: number }));
+      expect(statuses.map((b) => [b.status, b.progress])).toEqual([['processing', 0], ['processing', 30], ['completed', 100]]);
+    });
+
+    it('does not move a completed job back when older events arrive late', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+
+      for (const e of [completed(req.id), started(req.id), progress(req.id, 40)]) await jobs.applyEvent(e);
+
+      expect(await findJob(req.id)).toMatchObject({ status: 'completed', progress: 100 });
+      expect(await transitions(req.id)).toEqual(['queued', 'completed']);
+    });
+
+    it('ignores events for a job it does not know', async () => {
+      const unknown = randomUUID();
+
+      await expect(jobs.applyEvent(completed(unknown))).resolves.toBeUndefined();
+
+      expect(events.published).toEqual([]);
+      expect(events.broadcasts).toEqual([]);
+      expect(await findJob(unknown)).toBeNull();
+    });
+  });
+
+  describe('reconciler', () => {
+    let reconciler: ReconcilerService;
+    beforeEach(() => {
+      const producer = strictFake<JobProducer>('JobProducer', {
+        enqueue: async (job) => void enqueued.push(job.id),
+        has: async (job) => inQueue.has(job.id),
+      });
+      reconciler = new ReconcilerService(orm.em, producer, config);
+    });
+
+    /** Makes a job look untouched for longer than RECONCILE_AFTER_MS. */
+    const age = (id: string) =>
+      orm.em.fork().execute(`update job set updated_at = now() - interval '1 millisecond' * ? * 2 where id = ?`, [config.RECONCILE_AFTER_MS, id]);
+
+    it('re-adds a stale queued job the queue has lost, and not one it still holds', async () => {
+      const lost = createRequest();
+      const kept = createRequest();
+      for (const r of [lost, kept]) {
+        await jobs.create(r);
+        await age(r.id);
+      }
+      enqueued = [];
+      inQueue.add(kept.id);
+
+      const readded = await reconciler.sweep();
+
+      expect(readded).toBe(1);
+      expect(enqueued).toEqual([lost.id]);
+    });
+
+    it('leaves a recently updated job alone even when the queue does not have it', async () => {
+      await jobs.create(createRequest());
+      enqueued = [];
+
+      const readded = await reconciler.sweep();
+
+      expect(readded).toBe(0);
+      expect(enqueued).toEqual([]);
+    });
+
+    it('lets only one sweep run at a time', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      await age(req.id);
+      enqueued = [];
+      let entered!: () => void;
+      const firstInside = new Promise<void>((r) => (entered = r));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let hasCalls = 0;
+      const slow = strictFake<JobProducer>('JobProducer', {
+        enqueue: async (job) => void enqueued.push(job.id),
+        has: async () => {
+          if (++hasCalls === 1) {
+            entered();
+            await released;
+          }
+          return false;
+        },
+      });
+      const leader = new ReconcilerService(orm.em, slow, config);
+      const other = new ReconcilerService(orm.em, slow, config);
+
+      const first = leader.sweep();
+      await firstInside;
+      const second = await other.sweep();
+      release();
+
+      expect(second).toBe(0);
+      expect(await first).toBe(1);
+      expect(enqueued).toEqual([req.id]);
+    });
+  });
+});

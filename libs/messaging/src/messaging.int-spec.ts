@@ -1,0 +1,248 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { connect, JsMsg, NatsConnection, Subscription } from 'nats';
+import { z } from 'zod';
+import { ErrorCode, subjects } from '@jobdesk/contracts';
+import { parseConfig } from '@jobdesk/config';
+import { testEnv, uniquePrefix } from '@jobdesk/testing';
+import { DurableConsumer, PoisonMessageError } from './durable-consumer';
+import { JetStreamEventPublisher } from './event-publisher';
+import { RpcClient, RpcFailure, serveRpc } from './rpc';
+import { deleteStreams, ensureStreams } from './streams';
+
+const env = testEnv({ prefix: uniquePrefix('msg'), extra: { RPC_TIMEOUT_MS: '2000' } });
+const s = subjects(env.NATS_PREFIX);
+
+/** Resolves when check() holds, polling; fails the test after a second. */
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 1_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('messaging (real NATS)', () => {
+  let nc: NatsConnection;
+  let publisher: JetStreamEventPublisher;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    nc = await connect({ servers: env.NATS_URL });
+    await ensureStreams(nc, s);
+    publisher = new JetStreamEventPublisher(nc);
+  });
+  afterAll(async () => {
+    await deleteStreams(nc, s);
+    await nc.drain();
+  });
+
+  const messagesOn = async (subject: string) => {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(s.streams.events, { subjects_filter: subject });
+    return info.state.subjects?.[subject] ?? 0;
+  };
+
+  describe('streams', () => {
+    it('ensureStreams can run again without error and keeps what is stored', async () => {
+      const subject = s.events(randomUUID());
+      await publisher.publish(subject, { id: randomUUID() });
+
+      await ensureStreams(nc, s);
+
+      expect(await messagesOn(subject)).toBe(1);
+    });
+
+    it('creates one events and one notify stream for the prefix, on the prefix\'s subjects', async () => {
+      const jsm = await nc.jetstreamManager();
+
+      const events = await jsm.streams.info(s.streams.events);
+      const notify = await jsm.streams.info(s.streams.notify);
+
+      expect(events.config.subjects).toEqual([s.eventsAll]);
+      expect(notify.config.subjects).toEqual([s.notifyAll]);
+    });
+  });
+
+  describe('JetStreamEventPublisher', () => {
+    it('stores an event published twice with the same id once', async () => {
+      const subject = s.events(randomUUID());
+      const event = { id: randomUUID(), type: 'job.started' };
+
+      await publisher.publish(subject, event);
+      await publisher.publish(subject, event);
+
+      expect(await messagesOn(subject)).toBe(1);
+    });
+
+    it('stores two events with different ids twice', async () => {
+      const subject = s.events(randomUUID());
+
+      await publisher.publish(subject, { id: randomUUID() });
+      await publisher.publish(subject, { id: randomUUID() });
+
+      expect(await messagesOn(subject)).toBe(2);
+    });
+  });
+
+  describe('DurableConsumer', () => {
+    let consumer: DurableConsumer | undefined;
+    afterEach(async () => {
+      await consumer?.stop();
+      consumer = undefined;
+    });
+
+    /** A consumer of its own subject, so tests do not see each other's messages. */
+    async function startConsumer(handler: (data: unknown, msg: JsMsg) => Promise<void>, opts: { ackWaitMs?: number } = {}) {
+      const subject = s.events(randomUUID());
+      const durable = uniquePrefix('durable');
+      consumer = new DurableConsumer(nc, { stream: s.streams.events, durable, filterSubject: subject, retryDelayMs: 20, ...opts }, handler);
+      await consumer.start();
+      const info = async () => (await nc.jetstreamManager()).consumers.info(s.streams.events, durable);
+      return { subject, info };
+    }
+
+    it('acks a message only once the handler has resolved', async () => {
+      let release!: () => void;
+      const handled = new Promise<void>((r) => (release = r));
+      let calls = 0;
+      const { subject, info } = await startConsumer(async () => {
+        calls++;
+        await handled;
+      });
+      await publisher.publish(subject, { id: randomUUID() });
+      await eventually(() => calls === 1);
+
+      const whileHandling = await info();
+      release();
+      await eventually(async () => (await info()).ack_floor.stream_seq > 0);
+
+      expect(whileHandling.num_ack_pending).toBe(1);
+      expect((await info()).num_ack_pending).toBe(0);
+    });
+
+    it('hands the parsed JSON body to the handler', async () => {
+      const seen: unknown[] = [];
+      const { subject } = await startConsumer(async (data) => void seen.push(data));
+      const event = { id: randomUUID(), type: 'job.progress', data: { progress: 40 } };
+
+      await publisher.publish(subject, event);
+
+      await eventually(() => seen.length === 1);
+      expect(seen[0]).toEqual(event);
+    });
+
+    it('redelivers a message whose handler threw', async () => {
+      const deliveries: Array<{ data: unknown; redelivered: boolean }> = [];
+      const { subject } = await startConsumer(async (data, msg) => {
+        deliveries.push({ data, redelivered: msg.redelivered });
+        if (deliveries.length === 1) throw new Error('database down');
+      });
+      const event = { id: randomUUID() };
+
+      await publisher.publish(subject, event);
+
+      await eventually(() => deliveries.length === 2);
+      expect(deliveries).toEqual([
+        { data: event, redelivered: false },
+        { data: event, redelivered: true },
+      ]);
+    });
+
+    it('terminates a message the handler calls poison, so it is never redelivered', async () => {
+      let calls = 0;
+      const { subject, info } = await startConsumer(async () => {
+        calls++;
+        throw new PoisonMessageError('bad shape');
+      }, { ackWaitMs: 100 });
+
+      await publisher.publish(subject, { id: randomUUID() });
+      await eventually(() => calls === 1);
+      await sleep(300);
+
+      expect(calls).toBe(1);
+      expect((await info()).num_ack_pending).toBe(0);
+    });
+
+    it('terminates a message that is not JSON without calling the handler', async () => {
+      let calls = 0;
+      const { subject, info } = await startConsumer(async () => void calls++, { ackWaitMs: 100 });
+
+      await nc.jetstream().publish(subject, 'not json {');
+      await eventually(async () => (await info()).ack_floor.stream_seq > 0);
+      await sleep(300);
+
+      expect(calls).toBe(0);
+      expect((await info()).num_ack_pending).toBe(0);
+    });
+  });
+
+  describe('request-reply', () => {
+    const Ask = z.object({ name: z.string().min(1) });
+    let client: RpcClient;
+    let sub: Subscription | undefined;
+    beforeAll(() => {
+      client = new RpcClient(nc, parseConfig(env));
+    });
+    afterEach(() => {
+      sub?.unsubscribe();
+      sub = undefined;
+    });
+
+    const serve = (handler: (req: z.infer<typeof Ask>) => Promise<unknown>) => {
+      const subject = `${env.NATS_PREFIX}.rpc.${randomUUID()}`;
+      sub = serveRpc(nc, subject, 'test', Ask, handler);
+      return subject;
+    };
+
+    it('returns the handler\'s value', async () => {
+      const subject = serve(async (req) => ({ greeting: `hello ${req.name}`, at: 42 }));
+
+      const value = await client.request(subject, { name: 'ada' });
+
+      expect(value).toEqual({ greeting: 'hello ada', at: 42 });
+    });
+
+    it('carries an RpcFailure\'s code, message and status to the caller', async () => {
+      const failure = new RpcFailure(ErrorCode.NotFound, 'no job 7', 404);
+      const subject = serve(async () => {
+        throw failure;
+      });
+
+      const error = await client.request(subject, { name: 'ada' }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RpcFailure);
+      expect(error).toMatchObject({ code: failure.code, message: failure.message, status: failure.status });
+    });
+
+    it('answers a request that fails the schema with a 400 naming the field, without calling the handler', async () => {
+      let calls = 0;
+      const subject = serve(async () => void calls++);
+
+      const error = await client.request(subject, { name: 42 }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, status: 400 });
+      expect((error as Error).message).toContain('name');
+      expect(calls).toBe(0);
+    });
+
+    it('turns a subject nobody serves into a 503', async () => {
+      const error = await client.request(`${env.NATS_PREFIX}.rpc.nobody-${randomUUID()}`, { name: 'ada' }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RpcFailure);
+      expect(error).toMatchObject({ code: ErrorCode.ServiceUnavailable, status: 503 });
+    });
+
+    it('turns an unexpected handler error into a 503 that does not leak its message', async () => {
+      const subject = serve(async () => {
+        throw new Error('password authentication failed for user "postgres"');
+      });
+
+      const error = await client.request(subject, { name: 'ada' }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: ErrorCode.ServiceUnavailable, status: 503 });
+      expect((error as Error).message).not.toContain('password');
+    });
+  });
+});

@@ -1,0 +1,240 @@
+import { createHmac } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JANE, JANE_MD, JANE_TXT, janeDocx, janeTwoColumnPdf, makePdf } from '@jobdesk/testing';
+import { startStack, Stack } from '../support/stack';
+import { startSmtpServer, startWebhookReceiver } from '../support/receivers';
+import { json, submitFile, submitJson, until, waitForEnd } from '../support/http';
+
+const WEBHOOK_SECRET = 'whsec_' + Buffer.from('e2e-webhook-secret-0123456789').toString('base64');
+const UPLOAD_LIMIT = 300_000;
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  hooks = await startWebhookReceiver();
+  stack = await startStack({ SMTP_URL: smtp.url, WEBHOOK_SECRET, MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), MAIL_FROM: 'shop@example.com' });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await smtp?.close();
+  await hooks?.close();
+});
+
+/** A test failure shows what the apps said. */
+function dumpLogsOnFailure(err: unknown): never {
+  const tail = Object.entries(stack.logs).map(([n, l]) => `--- ${n}\n${l.join('').split('\n').slice(-15).join('\n')}`).join('\n');
+  throw new Error(`${(err as Error).message}\n${tail}`);
+}
+
+describe('resume.parse through all five apps', () => {
+  const cases: Array<[string, () => Promise<Buffer>, string]> = [
+    ['txt', async () => Buffer.from(JANE_TXT), 'jane.txt'],
+    ['md', async () => Buffer.from(JANE_MD), 'jane.md'],
+    ['docx', janeDocx, 'jane.docx'],
+    ['pdf', janeTwoColumnPdf, 'jane.pdf'],
+  ];
+
+  it.each(cases)('%s: 202 → completed → result with the right name and email', async (format, build, filename) => {
+    const res = await submitFile(stack.baseUrl, await build(), filename);
+    const job = await json(res);
+    expect(res.status).toBe(202);
+    expect(job).toMatchObject({ type: 'resume.parse', status: 'queued', progress: 0 });
+    expect(res.headers.get('location')).toBe(`/v1/jobs/${job.id}`);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const done = await waitForEnd(stack.baseUrl, job.id).catch(dumpLogsOnFailure);
+    expect(done).toMatchObject({ status: 'completed', progress: 100, attempts: 1, error: null, result_url: `/v1/jobs/${job.id}/result` });
+    expect(Date.parse(done.finished_at)).toBeGreaterThanOrEqual(Date.parse(done.started_at));
+
+    const result = await json(await fetch(stack.baseUrl + done.result_url));
+    expect(result.basics).toMatchObject({ name: JANE.name, email: JANE.email });
+    expect(result.meta.sourceFormat).toBe(format);
+    expect(result.work.length).toBeGreaterThan(0);
+  });
+
+  it('answers on the seed spellings /job, /job/{id}, /result/{id}', async () => {
+    const res = await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'jane.txt', { type: 'resume.parse' }, '/job');
+    expect(res.status).toBe(202);
+    const { id } = await json(res);
+    await until(async () => (await json(await fetch(`${stack.baseUrl}/job/${id}`))).status === 'completed');
+    const result = await json(await fetch(`${stack.baseUrl}/result/${id}`));
+    expect(result.basics.email).toBe(JANE.email);
+  });
+
+  it('fails a corrupt PDF at once with a code, without retrying', async () => {
+    const corrupt = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x41)]);
+    const { id } = await json(await submitFile(stack.baseUrl, corrupt, 'broken.pdf'));
+    const done = await waitForEnd(stack.baseUrl, id);
+    expect(done.status).toBe('failed');
+    expect(done.attempts).toBe(1);
+    expect(done.error.code).toBe('corrupt_input');
+    const result = await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`);
+    expect(result.status).toBe(409);
+    expect((await json(result)).code).toBe('job_failed');
+  });
+
+  it('calls the callback_url with a Standard Webhooks signature over the exact body', async () => {
+    const { id } = await json(await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'jane.txt', { type: 'resume.parse', callback_url: `${hooks.url}/hook` }));
+    const hook = await until(() => hooks.received.find((h) => JSON.parse(h.body).data.id === id));
+    const msgId = String(hook.headers['webhook-id']);
+    const ts = String(hook.headers['webhook-timestamp']);
+    const expected = createHmac('sha256', Buffer.from(WEBHOOK_SECRET.slice('whsec_'.length), 'base64')).update(`${msgId}.${ts}.${hook.body}`).digest('base64');
+    expect(String(hook.headers['webhook-signature']).split(' ')).toContain(`v1,${expected}`);
+    expect(Math.abs(Date.now() / 1000 - Number(ts))).toBeLessThan(60);
+    const body = JSON.parse(hook.body);
+    expect(body).toMatchObject({ type: 'job.completed', data: { id, status: 'completed', result_url: `${stack.baseUrl}/v1/jobs/${id}/result` } });
+  });
+});
+
+describe('email.send', () => {
+  const order = {
+    order_id: 'A-1001',
+    customer_name: 'Ada <Lovelace>',
+    currency: 'EUR',
+    items: [
+      { name: 'Teapot', quantity: 2, unit_price: 12.5 },
+      { name: 'Cups', quantity: 4, unit_price: 3 },
+    ],
+  };
+
+  it('sends an order confirmation to a real SMTP server', async () => {
+    const res = await submitJson(stack.baseUrl, { type: 'email.send', input: { to: 'ada@example.com', template: 'order-confirmation', data: order } });
+    expect(res.status).toBe(202);
+    const done = await waitForEnd(stack.baseUrl, (await json(res)).id).catch(dumpLogsOnFailure);
+    expect(done.status).toBe('completed');
+    const mail = await until(() => smtp.messages.find((m) => m.subject?.includes('A-1001')));
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('ada@example.com');
+    expect(mail.from?.text).toBe('shop@example.com');
+    expect(mail.text).toContain('Ada <Lovelace>');
+    expect(mail.text).toMatch(/€37\.00/);
+    expect(mail.html).toContain('Ada &lt;Lovelace&gt;');
+    const result = await json(await fetch(stack.baseUrl + done.result_url));
+    expect(result.accepted).toEqual(['ada@example.com']);
+  });
+
+  it('retries a temporary SMTP failure, then fails with the code and message', async () => {
+    const res = await submitJson(stack.baseUrl, { type: 'email.send', max_attempts: 3, input: { to: 'tempfail@example.com', subject: 'hi', text: 'x' } });
+    const done = await waitForEnd(stack.baseUrl, (await json(res)).id);
+    expect(done).toMatchObject({ status: 'failed', attempts: 3, max_attempts: 3 });
+    expect(done.error.code).toBe('smtp_unavailable');
+    expect(done.error.message).toMatch(/451/);
+    expect(smtp.rcptAttempts.filter((a) => a === 'tempfail@example.com')).toHaveLength(3);
+  });
+
+  it('fails a permanent SMTP rejection at once, with the server reply', async () => {
+    const res = await submitJson(stack.baseUrl, { type: 'email.send', input: { to: 'permfail@example.com', subject: 'hi', text: 'x' } });
+    const done = await waitForEnd(stack.baseUrl, (await json(res)).id);
+    expect(done).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(done.error.code).toBe('smtp_rejected');
+    expect(done.error.message).toMatch(/550.*no such user/);
+  });
+
+  it('keeps a delayed job queued and answers 409 for its result', async () => {
+    const runAt = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await submitJson(stack.baseUrl, { type: 'email.send', run_at: runAt, input: { to: 'later@example.com', subject: 'later', text: 'x' } });
+    const { id } = await json(res);
+    const result = await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`);
+    expect(result.status).toBe(409);
+    expect((await json(result)).code).toBe('result_not_ready');
+    expect(result.headers.get('retry-after')).toBeTruthy();
+    expect((await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`))).status).toBe('queued');
+  });
+});
+
+describe('bad input gets a clear 4xx problem and the service stays healthy', () => {
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(500, 1)]);
+  const cases: Array<[string, () => Promise<Response>, number, string]> = [
+    ['an unknown type', () => submitJson(stack.baseUrl, { type: 'video.transcode', input: {} }), 422, 'unknown_job_type'],
+    ['an unknown type in a form', () => submitFile(stack.baseUrl, Buffer.from('x'), 'a.txt', { type: 'nope' }), 422, 'unknown_job_type'],
+    ['a form without a file', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: formWith({ type: 'resume.parse' }) }), 400, 'missing_file'],
+    ['an empty file', () => submitFile(stack.baseUrl, Buffer.alloc(0), 'empty.pdf'), 422, 'empty_file'],
+    ['a file over the limit', () => submitFile(stack.baseUrl, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(UPLOAD_LIMIT + 10, 0x20)]), 'big.pdf'), 413, 'payload_too_large'],
+    ['a PNG sent as a resume', () => submitFile(stack.baseUrl, png, 'resume.pdf'), 415, 'unsupported_media_type'],
+    ['malformed JSON', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "email.send",' }), 400, 'malformed_json'],
+    ['a JSON body for a file job', () => submitJson(stack.baseUrl, { type: 'resume.parse', input: {} }), 415, 'unsupported_media_type'],
+    ['invalid email input', () => submitJson(stack.baseUrl, { type: 'email.send', input: { to: 'not-an-address', subject: 's', text: 't' } }), 422, 'validation_failed'],
+    ['an unknown field', () => submitJson(stack.baseUrl, { type: 'email.send', input: {}, colour: 'red' }), 422, 'validation_failed'],
+    ['an unsupported content type', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<job/>' }), 415, 'unsupported_media_type'],
+    ['an unknown job id', () => fetch(`${stack.baseUrl}/v1/jobs/01234567-89ab-7def-8123-456789abcdef`), 404, 'not_found'],
+    ['a malformed job id', () => fetch(`${stack.baseUrl}/v1/jobs/..%2F..%2Fetc`), 404, 'not_found'],
+  ];
+
+  it.each(cases)('%s', async (_name, send, status, code) => {
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await json(res);
+    expect(problem).toMatchObject({ status, code });
+    expect(problem.detail.length).toBeGreaterThan(10);
+  });
+
+  it('leaves nothing in storage for a rejected upload', async () => {
+    const inputs = join(stack.env.STORAGE_DIR, 'inputs');
+    const before = existsSync(inputs) ? readdirSync(inputs).length : 0;
+    const rejected = await Promise.all([
+      submitFile(stack.baseUrl, png, 'a.pdf'),
+      submitFile(stack.baseUrl, Buffer.alloc(0), 'a.pdf'),
+      submitFile(stack.baseUrl, Buffer.alloc(UPLOAD_LIMIT + 1, 0x41), 'a.txt'),
+      submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'a.txt', { type: 'nope' }),
+      submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'a.txt', { type: 'email.send' }),
+      submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'a.txt', { type: 'resume.parse', callback_url: 'ftp://example.com' }),
+    ]);
+    expect(rejected.map((r) => r.status)).toEqual([415, 422, 413, 422, 415, 422]);
+    expect(existsSync(inputs) ? readdirSync(inputs).length : 0).toBe(before);
+  });
+
+  it('is still healthy and accepting work afterwards', async () => {
+    expect((await fetch(`${stack.baseUrl}/health/ready`)).status).toBe(200);
+    const res = await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'jane.txt');
+    expect(res.status).toBe(202);
+    expect((await waitForEnd(stack.baseUrl, (await json(res)).id)).status).toBe('completed');
+  });
+});
+
+describe('metrics and health on every app', () => {
+  it('exports Prometheus metrics and readiness everywhere', async () => {
+    for (const [name, port] of Object.entries(stack.ports)) {
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain(`app="${name}"`);
+      expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+    }
+    const tracker = await (await fetch(`http://127.0.0.1:${stack.ports['job-tracker']}/metrics`)).text();
+    expect(tracker).toMatch(/jobdesk_jobs_submitted_total\{type="resume.parse",app="job-tracker"\} [1-9]/);
+    expect(tracker).toMatch(/jobdesk_jobs_finished_total\{type="email.send",status="failed",app="job-tracker"\} [1-9]/);
+  });
+});
+
+// The handed corpus lives outside the repository; score it only where it is present.
+const CORPUS = join(__dirname, '../../../shared/corpus/resumes');
+const EVAL = join(__dirname, '../../../shared/tools/resume-eval.mjs');
+(existsSync(CORPUS) && existsSync(EVAL) ? describe : describe.skip)('the handed resume corpus', () => {
+  it('runs every file without an HTTP error and scores well', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'jobdesk-pred-'));
+    const timings = join(out, 'timings.json');
+    const run = spawnSync(process.execPath, [EVAL, '--base', stack.baseUrl, '--corpus', CORPUS, '--out', out, '--no-score', '--timings', timings], { encoding: 'utf8', timeout: 110_000 });
+    expect(run.status).toBe(0);
+    const t = JSON.parse(readFileSync(timings, 'utf8'));
+    const records: Array<{ file: string; status: string; error?: string }> = t.records;
+    const errors = records.filter((r) => r.status === 'error' || r.status === 'timeout');
+    expect(errors).toEqual([]);
+    const score = spawnSync(process.execPath, [join(EVAL, '../resume-score.mjs'), '--truth', CORPUS, '--pred', out, '--json'], { encoding: 'utf8' });
+    const overall = JSON.parse(score.stdout).overall.f1;
+    console.log(`corpus micro-F1: ${overall.toFixed(3)}`);
+    expect(overall).toBeGreaterThan(0.85);
+  });
+});
+
+function formWith(fields: Record<string, string>): FormData {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(k, v);
+  return f;
+}
