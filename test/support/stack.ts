@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import Redis from 'ioredis';
 import { connect } from 'nats';
 import { subjects } from '@jobdesk/contracts';
 import { deleteStreams } from '@jobdesk/messaging';
+import { createTestDatabase, TestDatabase, uniquePrefix } from '@jobdesk/testing';
 
 const ROOT = join(__dirname, '../..');
 export const APP_NAMES = ['job-tracker', 'resume-parser', 'email-worker', 'notifier', 'gateway'] as const;
@@ -54,17 +53,15 @@ async function waitReady(url: string, child: ChildProcess, logs: string[], timeo
  * prefix and storage folder. `stop()` sends SIGTERM and removes all of it.
  */
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
-  const id = randomBytes(4).toString('hex');
-  const prefix = `e2e${id}`;
-  const dbName = `jobdesk_e2e_${id}`;
-  const dbUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
+  const prefix = uniquePrefix('e2e');
+  const db = await createTestDatabase();
   const storageDir = mkdtempSync(join(tmpdir(), 'jobdesk-e2e-'));
   const ports = {} as Record<AppName, number>;
   for (const name of APP_NAMES) ports[name] = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: db.url,
     QUEUE_PREFIX: prefix,
     NATS_PREFIX: prefix,
     STORAGE_DIR: storageDir,
@@ -101,7 +98,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
           }),
       ),
     );
-    await cleanup(dbName, prefix, storageDir);
+    await cleanup(db, prefix, storageDir);
   };
   try {
     await Promise.all(APP_NAMES.map((n) => waitReady(`http://127.0.0.1:${ports[n]}/health/ready`, children.get(n)!, logs[n])));
@@ -112,11 +109,9 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   return { baseUrl: `http://127.0.0.1:${ports.gateway}`, env, ports, logs, stop };
 }
 
-async function cleanup(dbName: string, prefix: string, storageDir: string): Promise<void> {
+async function cleanup(db: TestDatabase, prefix: string, storageDir: string): Promise<void> {
   rmSync(storageDir, { recursive: true, force: true });
-  const pg = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await pg.connect();
-  await pg.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).finally(() => pg.end());
+  await db.drop();
   const redis = new Redis('redis://127.0.0.1:6379');
   let cursor = '0';
   do {

@@ -7,7 +7,7 @@ export interface JobContext {
   correlationId: string;
   /** 0-100; cheap to call often, events are throttled. */
   reportProgress(pct: number, stage?: string): Promise<void>;
-  /** Aborted when the attempt times out or the worker shuts down. */
+  /** Aborted when the attempt times out. */
   signal: AbortSignal;
 }
 

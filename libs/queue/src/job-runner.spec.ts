@@ -38,7 +38,7 @@ describe('JobRunner', () => {
   let runner: JobRunner;
 
   const eventTypes = () => events.on(s.events(jobId)).map((e) => e.type);
-  const lastEvent = () => events.on(s.events(jobId)).at(-1) as { type: string; data: Record<string, unknown> };
+  const lastEvent = () => events.on(s.events(jobId)).at(-1) as unknown as { type: string; data: Record<string, unknown> };
 
   beforeEach(() => {
     events = new RecordingEventPublisher();

@@ -32,7 +32,7 @@ export class JobRunner {
     this.finished = metrics.counter('jobdesk_worker_attempts_total', 'Attempts run by this worker', ['type', 'outcome']);
   }
 
-  async run(job: Job, handler: JobHandler, shutdown?: AbortSignal): Promise<{ resultKey: string }> {
+  async run(job: Job, handler: JobHandler): Promise<{ resultKey: string }> {
     const payload = QueuedJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid job payload: ${payload.error.message}`);
     const q = payload.data;
@@ -46,8 +46,6 @@ export class JobRunner {
 
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new JobFailure(ErrorCode.Timeout, `attempt took longer than ${timeoutMs} ms`, true)), timeoutMs);
-    const onShutdown = () => abort.abort(new Error('worker shutting down'));
-    shutdown?.addEventListener('abort', onShutdown);
     let lastProgressAt = 0;
     const ctx: JobContext = {
       jobId: q.jobId,
@@ -84,7 +82,6 @@ export class JobRunner {
       throw failure;
     } finally {
       clearTimeout(timer);
-      shutdown?.removeEventListener('abort', onShutdown);
     }
   }
 

@@ -37,7 +37,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   @CreateRequestContext()
   async sweep(): Promise<number> {
     return this.em.transactional(async (em) => {
-      const [{ leader }] = await em.getConnection().execute<{ leader: boolean }[]>('select pg_try_advisory_xact_lock(?) as leader', [RECONCILER_LOCK]);
+      // On the transaction's own connection: run elsewhere, the xact lock is released at once.
+      const [{ leader }] = await em.execute<{ leader: boolean }[]>('select pg_try_advisory_xact_lock(?) as leader', [RECONCILER_LOCK]);
       if (!leader) return 0;
       const olderThan = new Date(Date.now() - this.config.RECONCILE_AFTER_MS);
       const stale = await em.find(

@@ -46,7 +46,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         type: data.type,
         status: data.status,
         error: data.error,
-        result_url: data.status === 'completed' ? new URL(`/v1/jobs/${data.jobId}/result`, this.config.PUBLIC_BASE_URL).toString() : null,
+        result_url: data.status === 'completed' ? resultUrl(this.config.PUBLIC_BASE_URL, data.jobId) : null,
         finished_at: data.finishedAt,
       },
     };
@@ -65,4 +65,9 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
       removeOnFail: { age: 7 * 24 * 3600 },
     });
   }
+}
+
+/** Relative to the base's path, so a gateway published under a path prefix keeps it. */
+function resultUrl(base: string, jobId: string): string {
+  return new URL(`v1/jobs/${jobId}/result`, base.endsWith('/') ? base : `${base}/`).toString();
 }
