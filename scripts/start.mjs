@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (app, file = 'main.js') => join(root, 'dist/apps', app, 'src', file);
+// The gateway listens on PORT (default 3000); the others on the next four ports.
+const base = Number(process.env.PORT ?? 3000);
 export const APPS = [
-  { name: 'job-tracker', port: 3001 },
-  { name: 'resume-parser', port: 3002 },
-  { name: 'email-worker', port: 3003 },
-  { name: 'notifier', port: 3004 },
-  { name: 'gateway', port: Number(process.env.PORT ?? 3000) },
+  { name: 'job-tracker', port: base + 1 },
+  { name: 'resume-parser', port: base + 2 },
+  { name: 'email-worker', port: base + 3 },
+  { name: 'notifier', port: base + 4 },
+  { name: 'gateway', port: base },
 ];
 const COLORS = [36, 35, 33, 32, 34];
 
