@@ -31,10 +31,16 @@ if (migrate.status !== 0) {
   process.exit(migrate.status ?? 1);
 }
 
+// Local use without API keys must be a choice: npm start makes it, production (Helm) never does.
+const env = { ...process.env, AUTH_REQUIRED: process.env.AUTH_REQUIRED ?? 'false' };
+if (env.AUTH_REQUIRED === 'false') {
+  console.log('dev mode: AUTH_REQUIRED=false, every caller is tenant "default" (set AUTH_REQUIRED=true and use `npm run keys` for API keys)');
+}
+
 let stopping = false;
 const children = APPS.map(({ name, port }, i) => {
   const child = spawn(process.execPath, ['--enable-source-maps', dist(name)], {
-    env: { ...process.env, PORT: String(port) },
+    env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tag = `\x1b[${COLORS[i]}m${name.padEnd(13)}\x1b[0m|`;

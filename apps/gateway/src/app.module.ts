@@ -7,6 +7,9 @@ import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck } from '@jobdesk/
 import { ObjectStorage, StorageModule } from '@jobdesk/storage';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { JobEventsService } from './jobs/job-events.service';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { RateLimiter } from './auth/rate-limiter';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
 @Module({
@@ -14,6 +17,9 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
   controllers: [JobsController],
   providers: [
     JobsService,
+    JobEventsService,
+    ApiKeyGuard,
+    RateLimiter,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     {
       provide: READINESS_CHECKS,

@@ -14,6 +14,8 @@ import { BullJobProducer, JobProducer } from './jobs/job-producer';
 import { TrackerRpcServer } from './jobs/tracker-rpc.server';
 import { WorkerEventsConsumer } from './jobs/worker-events.consumer';
 import { ReconcilerService } from './reconciler/reconciler.service';
+import { ApiKeysService } from './auth/api-keys.service';
+import { StorageModule } from '@jobdesk/storage';
 
 const QUEUES = ['resume.parse', 'email.send'];
 
@@ -24,10 +26,12 @@ const QUEUES = ['resume.parse', 'email.send'];
     MessagingModule.forRoot('job-tracker'),
     QueueModule.forRoot(),
     BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
+    StorageModule.forRoot(),
     ObservabilityModule.forRoot('job-tracker'),
   ],
   providers: [
     JobsService,
+    ApiKeysService,
     { provide: JobProducer, useClass: BullJobProducer },
     TrackerRpcServer,
     WorkerEventsConsumer,

@@ -19,7 +19,7 @@ export async function migrate(): Promise<string[]> {
 if (require.main === module) {
   migrate().then(
     (done) => {
-      console.log(done.length ? `migrations applied: ${done.join(', ')}` : 'database is up to date');
+      console.error(done.length ? `migrations applied: ${done.join(', ')}` : 'database is up to date');
     },
     (e) => {
       console.error(`migration failed: ${(e as Error).message}`);

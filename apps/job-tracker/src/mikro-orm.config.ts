@@ -4,12 +4,14 @@ import { loadConfig } from '@jobdesk/config';
 import { Job } from './jobs/job.entity';
 import { JobTransition } from './jobs/job-transition.entity';
 import { Migration20261203000000 } from './migrations/Migration20261203000000';
+import { Migration20261203010000 } from './migrations/Migration20261203010000';
+import { ApiKey } from './auth/api-key.entity';
 
 /** The one MikroORM configuration, used by the app and by `migrate`. */
 export function ormConfig(env = loadConfig()) {
   return defineConfig({
     clientUrl: env.DATABASE_URL,
-    entities: [Job, JobTransition],
+    entities: [Job, JobTransition, ApiKey],
     extensions: [Migrator],
     pool: { min: 1, max: env.DATABASE_POOL_MAX },
     debug: false,
@@ -17,7 +19,10 @@ export function ormConfig(env = loadConfig()) {
     allowGlobalContext: false,
     migrations: {
       tableName: 'mikro_orm_migrations',
-      migrationsList: [{ name: 'Migration20261203000000', class: Migration20261203000000 }],
+      migrationsList: [
+        { name: 'Migration20261203000000', class: Migration20261203000000 },
+        { name: 'Migration20261203010000', class: Migration20261203010000 },
+      ],
       transactional: true,
       allOrNothing: true,
       snapshot: false,

@@ -3,6 +3,7 @@ import { ConsoleLogger, INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@jobdesk/config';
+import { randomUUID } from 'node:crypto';
 
 export interface BootOptions {
   name: string;
@@ -35,10 +36,26 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: opts.bodyLimit ?? 1024 * 1024, trustProxy: true }),
+    new FastifyAdapter({
+      bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+      trustProxy: true,
+      // Honour a caller's (or the proxy's) request id, else make one; echoed on every response.
+      requestIdHeader: 'x-request-id',
+      genReqId: () => randomUUID(),
+    }),
     { logger, bufferLogs: true },
   );
   app.enableShutdownHooks();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (req, reply) => {
+      void reply.header('x-request-id', req.id);
+      void reply.header('x-content-type-options', 'nosniff');
+      void reply.header('x-frame-options', 'DENY');
+      void reply.header('referrer-policy', 'no-referrer');
+      if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    });
   await opts.configure?.(app);
   await app.init();
   await opts.afterInit?.(app);

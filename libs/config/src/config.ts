@@ -29,6 +29,12 @@ export const EnvSchema = z.object({
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   /** Prefix of every NATS subject and JetStream stream; give each test run its own. */
   NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('jobdesk'),
+  /** Require an API key on the job API. `npm start` turns it off explicitly for local use. */
+  AUTH_REQUIRED: bool(true),
+  /** Requests per second per API key (counted in Redis, so across gateway replicas); 0 = no limit. */
+  RATE_LIMIT_PER_SECOND: int(200),
+  /** Days a finished job keeps its input and result files. */
+  RETENTION_DAYS: z.coerce.number().positive().default(7),
   /** How long the gateway waits for job-tracker before answering 503. */
   RPC_TIMEOUT_MS: int(5_000),
 

@@ -12,6 +12,7 @@ export const SubmitJobBody = z
     priority: z.number().int().min(0).max(1000).optional(),
     run_at: z.string().datetime({ offset: true }).optional(),
     max_attempts: z.number().int().min(1).max(25).optional(),
+    timeout_s: z.number().int().min(1).max(3600).optional(),
   })
   .strict();
 export type SubmitJobBody = z.infer<typeof SubmitJobBody>;
@@ -31,7 +32,16 @@ export interface JobView {
   error: { code: string; message: string } | null;
   result_url: string | null;
   metadata: Record<string, unknown> | null;
-  links: { self: string; result: string };
+  priority: number;
+  run_at: string | null;
+  purged: boolean;
+  links: { self: string; result: string; events: string };
+}
+
+/** `GET /v1/jobs`: newest first; pass `next_cursor` back as `cursor` for the next page. */
+export interface JobListView {
+  data: JobView[];
+  next_cursor: string | null;
 }
 
 /** RFC 9457 problem details, with jobdesk's stable `code`. */

@@ -48,6 +48,8 @@ export const JobStatusChanged = z.object({
   progress: z.number(),
   attempts: z.number(),
   at: z.string(),
+  /** The transition's sequence number when the status changed; null for progress only. */
+  seq: z.number().nullable(),
 });
 export type JobStatusChanged = z.infer<typeof JobStatusChanged>;
 

@@ -42,6 +42,10 @@ export const JobRecord = z.object({
   updatedAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  runAt: z.string().nullable(),
+  priority: z.number().int(),
+  /** Whether input and result were deleted on request or by retention. */
+  purged: z.boolean(),
 });
 export type JobRecord = z.infer<typeof JobRecord>;
 
@@ -60,11 +64,61 @@ export const CreateJobRequest = z.object({
   priority: z.number().int().min(0).max(1000).default(0),
   runAt: z.string().datetime().nullable().default(null),
   maxAttempts: z.number().int().min(1).max(25).nullable().default(null),
+  timeoutMs: z.number().int().min(1000).max(3_600_000).nullable().default(null),
+  /** With the request's fingerprint: the same key and body return the first job. */
+  idempotency: z.object({ key: z.string().min(1).max(255), fingerprint: z.string() }).nullable().default(null),
 });
 export type CreateJobRequest = z.input<typeof CreateJobRequest>;
 
+/** The tracker's answer to create: `replayed` when an Idempotency-Key matched an earlier job. */
+export interface CreateJobReply {
+  job: JobRecord;
+  replayed: boolean;
+}
+
 export const GetJobRequest = z.object({ tenant: z.string().min(1), id: z.string() });
 export type GetJobRequest = z.infer<typeof GetJobRequest>;
+
+export const CancelJobRequest = z.object({ tenant: z.string().min(1), id: z.string(), purge: z.boolean().default(false) });
+export type CancelJobRequest = z.input<typeof CancelJobRequest>;
+
+export const RetryJobRequest = z.object({ tenant: z.string().min(1), id: z.string() });
+export type RetryJobRequest = z.infer<typeof RetryJobRequest>;
+
+export const ListJobsRequest = z.object({
+  tenant: z.string().min(1),
+  status: z.array(z.enum(['queued', 'processing', 'completed', 'failed', 'canceled'])).optional(),
+  type: z.string().max(64).optional(),
+  createdAfter: z.string().datetime({ offset: true }).optional(),
+  createdBefore: z.string().datetime({ offset: true }).optional(),
+  metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListJobsRequest = z.input<typeof ListJobsRequest>;
+export interface ListJobsReply {
+  jobs: JobRecord[];
+  nextCursor: string | null;
+}
+
+/** A job's status history, for SSE replay after `Last-Event-ID`. */
+export const TransitionsRequest = z.object({ tenant: z.string().min(1), id: z.string(), after: z.number().int().nonnegative().default(0) });
+export type TransitionsRequest = z.input<typeof TransitionsRequest>;
+export interface TransitionView {
+  seq: number;
+  from: string | null;
+  to: string;
+  attempt: number;
+  at: string;
+}
+
+/** API keys: the gateway asks who a key belongs to. */
+export const AuthenticateRequest = z.object({ key: z.string().min(1).max(200) });
+export interface Principal {
+  keyId: string;
+  tenant: string;
+  admin: boolean;
+}
 
 /** Every request-reply answer: the value, or an error the caller can map to HTTP. */
 export type RpcReply<T> = { ok: true; value: T } | { ok: false; error: RpcError };
@@ -82,5 +136,9 @@ export const QueuedJob = z.object({
   type: z.string(),
   input: JobInput,
   correlationId: z.string(),
+  /** Attempts made before this run (a manual retry starts a fresh BullMQ job). */
+  attemptBase: z.number().int().nonnegative().default(0),
+  /** Per-job limit for one attempt; the type's policy otherwise. */
+  timeoutMs: z.number().int().positive().nullable().default(null),
 });
 export type QueuedJob = z.infer<typeof QueuedJob>;

@@ -7,6 +7,11 @@ export function subjects(prefix = 'jobdesk') {
   return {
     trackerCreate: `${prefix}.tracker.create`,
     trackerGet: `${prefix}.tracker.get`,
+    trackerList: `${prefix}.tracker.list`,
+    trackerCancel: `${prefix}.tracker.cancel`,
+    trackerRetry: `${prefix}.tracker.retry`,
+    trackerTransitions: `${prefix}.tracker.transitions`,
+    trackerAuthenticate: `${prefix}.tracker.authenticate`,
     /** Worker events for one job (JetStream, stream `events`). */
     events: (jobId: string) => `${prefix}.events.${jobId}`,
     eventsAll: `${prefix}.events.>`,

@@ -16,6 +16,8 @@ const payload: QueuedJob = {
   type: 'email.send',
   input: { kind: 'json', data: { to: 'a@example.com', subject: 'hi', text: 'hello' } },
   correlationId: 'corr-1',
+  attemptBase: 0,
+  timeoutMs: null,
 };
 
 function fakeJob(opts: { attemptsMade?: number; attempts?: number; data?: unknown } = {}) {

@@ -36,11 +36,11 @@ export class JobRunner {
     const payload = QueuedJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid job payload: ${payload.error.message}`);
     const q = payload.data;
-    const attempt = job.attemptsMade + 1;
-    const maxAttempts = job.opts.attempts ?? 1;
+    const attempt = q.attemptBase + job.attemptsMade + 1;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const base = { jobId: q.jobId, tenant: q.tenant, attempt };
     const started = process.hrtime.bigint();
-    const timeoutMs = isJobType(q.type) ? JOB_SPECS[q.type].policy.timeoutMs : 60_000;
+    const timeoutMs = q.timeoutMs ?? (isJobType(q.type) ? JOB_SPECS[q.type].policy.timeoutMs : 60_000);
 
     await this.emit(q, { type: 'job.started', data: base });
 
@@ -74,9 +74,9 @@ export class JobRunner {
       return { resultKey: key };
     } catch (e) {
       const failure = toFailure(e);
-      const willRetry = failure.retryable && attempt < maxAttempts;
+      const willRetry = failure.retryable && !lastAttempt;
       this.observe(q.type, willRetry ? 'retry' : 'failed', started);
-      this.log.warn(`job ${q.jobId} attempt ${attempt}/${maxAttempts} failed (${failure.code}): ${failure.message}${willRetry ? ' — will retry' : ''}`);
+      this.log.warn(`job ${q.jobId} attempt ${attempt} failed (${failure.code}): ${failure.message}${willRetry ? ' — will retry' : ''}`);
       await this.emit(q, { type: 'job.failed', data: { ...base, error: { code: failure.code, message: failure.message }, willRetry } });
       if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
       throw failure;

@@ -17,6 +17,9 @@ export function toJobView(r: JobRecord): JobView {
     error: r.error,
     result_url: r.status === 'completed' ? `${self}/result` : null,
     metadata: r.metadata,
-    links: { self, result: `${self}/result` },
+    priority: r.priority,
+    run_at: r.runAt,
+    purged: r.purged,
+    links: { self, result: `${self}/result`, events: `${self}/events` },
   };
 }

@@ -1,39 +1,115 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, JobView } from '@jobdesk/contracts';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ErrorCode, JobListView, JobView } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { ApiProblem } from '../problems/api-problem';
+import { ApiKeyGuard } from '../auth/api-key.guard';
 import { JobsService } from './jobs.service';
+import { JobEventsService } from './job-events.service';
 import { toJobView } from './job-view';
 import { Tenant } from './tenant.decorator';
 
+const STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
+const ListQuery = z
+  .object({
+    status: z.string().optional(),
+    type: z.string().max(64).optional(),
+    created_after: z.string().datetime({ offset: true }).optional(),
+    created_before: z.string().datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    cursor: z.string().max(200).optional(),
+  })
+  .catchall(z.string().max(512));
+
 /** The job API. The seed's spellings (`/job`, `/job/:id`, `/result/:id`) answer the same. */
 @Controller()
+@UseGuards(ApiKeyGuard)
 export class JobsController {
   constructor(
     private readonly jobs: JobsService,
+    private readonly events: JobEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post(['v1/jobs', 'job'])
   @HttpCode(202)
-  async submit(@Tenant() tenant: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<JobView> {
-    const record = req.isMultipart() ? await this.jobs.submitMultipart(tenant, req) : await this.jobs.submitJson(tenant, req.body);
-    const view = toJobView(record);
+  async submit(
+    @Tenant() tenant: string,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<JobView> {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+      throw new ApiProblem(400, ErrorCode.ValidationFailed, 'Idempotency-Key must be 1-255 visible ASCII characters');
+    }
+    const { job, replayed } = req.isMultipart() ? await this.jobs.submitMultipart(tenant, req, idempotencyKey) : await this.jobs.submitJson(tenant, req.body, idempotencyKey);
+    const view = toJobView(job);
     void res.header('Location', view.links.self).header('Retry-After', String(this.config.POLL_AFTER_S));
+    // The same key and body again: the first job, as it is now, and 200 rather than 202.
+    if (replayed) void res.status(200).header('Idempotent-Replayed', 'true');
     return view;
   }
 
+  @Get('v1/jobs')
+  async list(@Tenant() tenant: string, @Query() raw: Record<string, string>): Promise<JobListView> {
+    const q = ListQuery.safeParse(raw);
+    if (!q.success) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'invalid query', { errors: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
+    const { status, type, created_after, created_before, limit, cursor, ...rest } = q.data;
+    const statuses = status ? status.split(',') : undefined;
+    const bad = statuses?.find((s) => !(STATUSES as readonly string[]).includes(s));
+    if (bad) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown status "${bad}"; one of ${STATUSES.join(', ')}`);
+    const metadata = Object.fromEntries(Object.entries(rest).filter(([k]) => k.startsWith('metadata.')).map(([k, v]) => [k.slice('metadata.'.length), v]));
+    const unknown = Object.keys(rest).find((k) => !k.startsWith('metadata.'));
+    if (unknown) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown query parameter "${unknown}"`);
+    const page = await this.jobs.list({ tenant, status: statuses as never, type, createdAfter: created_after, createdBefore: created_before, metadata, limit: limit ?? 20, cursor });
+    return { data: page.jobs.map(toJobView), next_cursor: page.nextCursor };
+  }
+
   @Get(['v1/jobs/:id', 'job/:id'])
-  async get(@Tenant() tenant: string, @Param('id') id: string, @Res({ passthrough: true }) res: FastifyReply): Promise<JobView> {
+  async get(
+    @Tenant() tenant: string,
+    @Param('id') id: string,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<JobView | undefined> {
     const view = toJobView(await this.jobs.get(tenant, id));
     if (view.status === 'queued' || view.status === 'processing') void res.header('Retry-After', String(this.config.POLL_AFTER_S));
+    const wantsRedirect = /\breturn=redirect\b/.test(String(req.headers.prefer ?? '')) || (req.query as Record<string, string>).follow === '1';
+    if (view.status === 'completed' && wantsRedirect && view.result_url) {
+      void res.status(303).header('Location', view.result_url);
+      return undefined;
+    }
+    const etag = `W/"${createHash('sha1').update(JSON.stringify(view)).digest('base64url')}"`;
+    void res.header('ETag', etag).header('Cache-Control', 'no-cache');
+    if (req.headers['if-none-match'] === etag) {
+      void res.status(304);
+      return undefined;
+    }
     return view;
+  }
+
+  @Get('v1/jobs/:id/events')
+  async stream(@Tenant() tenant: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+    await this.events.stream(tenant, id, req, res);
+  }
+
+  @Delete(['v1/jobs/:id', 'job/:id'])
+  async cancel(@Tenant() tenant: string, @Param('id') id: string, @Query('purge') purge?: string): Promise<JobView> {
+    return toJobView(await this.jobs.cancel(tenant, id, purge === 'true' || purge === '1'));
+  }
+
+  @Post('v1/jobs/:id/retry')
+  @HttpCode(202)
+  async retry(@Tenant() tenant: string, @Param('id') id: string): Promise<JobView> {
+    return toJobView(await this.jobs.retry(tenant, id));
   }
 
   @Get(['v1/jobs/:id/result', 'result/:id'])
   async result(@Tenant() tenant: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
     const { job, body } = await this.jobs.result(tenant, id);
+    if (job.purged) throw new ApiProblem(410, ErrorCode.Gone, 'the job\'s data was purged');
     if (!body) {
       if (job.status === 'failed' || job.status === 'canceled') {
         throw new ApiProblem(409, job.status === 'failed' ? 'job_failed' : 'job_canceled', `the job ${job.status}${job.error ? `: ${job.error.code}: ${job.error.message}` : ''}; it has no result`);

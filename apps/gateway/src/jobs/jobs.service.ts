@@ -4,8 +4,12 @@ import type { MultipartFile } from '@fastify/multipart';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import {
+  CreateJobReply,
   CreateJobRequest,
   ErrorCode,
+  ListJobsReply,
+  ListJobsRequest,
+  TransitionView,
   FileRef,
   isJobType,
   JOB_SPECS,
@@ -22,7 +26,8 @@ import { RpcClient, SUBJECTS } from '@jobdesk/messaging';
 import { ObjectNotFoundError, ObjectStorage } from '@jobdesk/storage';
 import { mimeOf, sniffFormat, SNIFF_BYTES } from '@jobdesk/file-formats';
 import { ApiProblem } from '../problems/api-problem';
-import { HeadCapture } from './head-capture';
+import { UploadTap } from './upload-tap';
+import { createHash } from 'node:crypto';
 import { uuidv7 } from './uuid-v7';
 
 const issues = (e: z.ZodError, prefix = '') => e.issues.map((i) => ({ field: prefix + i.path.join('.'), message: i.message }));
@@ -43,7 +48,7 @@ export class JobsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async submitJson(tenant: string, raw: unknown): Promise<JobRecord> {
+  async submitJson(tenant: string, raw: unknown, idempotencyKey?: string): Promise<CreateJobReply> {
     const body = SubmitJobBody.safeParse(raw);
     if (!body.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'the job request is invalid', { errors: issues(body.error) });
     const b = body.data;
@@ -64,14 +69,16 @@ export class JobsService {
       priority: b.priority ?? 0,
       runAt: b.run_at ? new Date(b.run_at).toISOString() : null,
       maxAttempts: b.max_attempts ?? null,
+      timeoutMs: b.timeout_s ? b.timeout_s * 1000 : null,
+      idempotency: idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(['json', canonical(raw)]) } : null,
     });
   }
 
-  async submitMultipart(tenant: string, req: FastifyRequest): Promise<JobRecord> {
+  async submitMultipart(tenant: string, req: FastifyRequest, idempotencyKey?: string): Promise<CreateJobReply> {
     const id = uuidv7();
     const key = `inputs/${id}`;
     const fields: Record<string, string> = {};
-    let file: FileRef | undefined;
+    let file: (FileRef & { sha256: string }) | undefined;
     try {
       for await (const part of req.parts()) {
         if (part.type === 'field') {
@@ -92,15 +99,20 @@ export class JobsService {
         const what = file.format === 'unknown' ? 'an unrecognised format' : file.format.toUpperCase();
         throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, `the file "${file.filename}" is ${what}; ${type} accepts ${spec.accepts?.join(', ').toUpperCase()}`);
       }
-      return await this.create({
+      const { sha256, ...ref } = file;
+      const reply = await this.create({
         id,
         tenant,
         type,
-        input: { kind: 'file', file },
+        input: { kind: 'file', file: ref },
         notify: this.parseField('callback_url', fields.callback_url, (v) => NotifyTargets.parse({ webhook: v })),
         metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(JSON.parse(v))),
         priority: this.parseField('priority', fields.priority, (v) => z.coerce.number().int().min(0).max(1000).parse(v)) ?? 0,
+        idempotency: idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(['multipart', canonical(fields), sha256]) } : null,
       });
+      // An idempotent replay answered with the first job: this upload is not needed.
+      if (reply.job.id !== id) await this.storage.delete(key);
+      return reply;
     } catch (e) {
       if (file) await this.storage.delete(key).catch((d) => this.log.warn(`could not remove ${key}: ${(d as Error).message}`));
       throw e;
@@ -109,6 +121,22 @@ export class JobsService {
 
   async get(tenant: string, id: string): Promise<JobRecord> {
     return this.rpc.request<JobRecord>(this.s.trackerGet, { tenant, id });
+  }
+
+  list(req: ListJobsRequest): Promise<ListJobsReply> {
+    return this.rpc.request<ListJobsReply>(this.s.trackerList, req);
+  }
+
+  cancel(tenant: string, id: string, purge: boolean): Promise<JobRecord> {
+    return this.rpc.request<JobRecord>(this.s.trackerCancel, { tenant, id, purge });
+  }
+
+  retry(tenant: string, id: string): Promise<JobRecord> {
+    return this.rpc.request<JobRecord>(this.s.trackerRetry, { tenant, id });
+  }
+
+  transitions(tenant: string, id: string, after = 0): Promise<TransitionView[]> {
+    return this.rpc.request<TransitionView[]>(this.s.trackerTransitions, { tenant, id, after });
   }
 
   /** The stored result body of a completed job. */
@@ -123,8 +151,8 @@ export class JobsService {
     }
   }
 
-  private async create(req: CreateJobRequest): Promise<JobRecord> {
-    return this.rpc.request<JobRecord>(this.s.trackerCreate, req);
+  private async create(req: CreateJobRequest): Promise<CreateJobReply> {
+    return this.rpc.request<CreateJobReply>(this.s.trackerCreate, req);
   }
 
   private knownType(type: unknown): (typeof JOB_TYPES)[number] {
@@ -144,10 +172,10 @@ export class JobsService {
   }
 
   /** Streams one upload into storage while keeping its head for sniffing; over the limit → 413. */
-  private async storeUpload(key: string, part: MultipartFile): Promise<FileRef> {
-    const head = new HeadCapture(SNIFF_BYTES);
-    const done = this.storage.put(key, head, { contentType: 'application/octet-stream' });
-    await pipeline(part.file, head).catch(async (e) => {
+  private async storeUpload(key: string, part: MultipartFile): Promise<FileRef & { sha256: string }> {
+    const tap = new UploadTap(SNIFF_BYTES);
+    const done = this.storage.put(key, tap, { contentType: 'application/octet-stream' });
+    await pipeline(part.file, tap).catch(async (e) => {
       await done.catch(() => undefined);
       throw e;
     });
@@ -157,7 +185,20 @@ export class JobsService {
       throw new ApiProblem(413, ErrorCode.PayloadTooLarge, `the file is larger than the limit of ${this.config.MAX_UPLOAD_BYTES} bytes`);
     }
     const filename = (part.filename || 'upload').replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 255);
-    const format = sniffFormat(head.head, filename);
-    return { key, filename, contentType: mimeOf(format), format, size };
+    const format = sniffFormat(tap.head, filename);
+    return { key, filename, contentType: mimeOf(format), format, size, sha256: tap.digest() };
   }
+}
+
+/** JSON with sorted keys, so the same request always gives the same fingerprint. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+function fingerprint(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
 }

@@ -1,10 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { AuthedRequest } from '../auth/api-key.guard';
 
-/** The caller's tenant. Until API keys exist every caller is the `default` tenant. */
-export const DEFAULT_TENANT = 'default';
-
+/** The caller's tenant, as ApiKeyGuard established it. */
 export const Tenant = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const req = ctx.switchToHttp().getRequest<FastifyRequest & { tenant?: string }>();
-  return req.tenant ?? DEFAULT_TENANT;
+  const tenant = ctx.switchToHttp().getRequest<AuthedRequest>().tenant;
+  if (!tenant) throw new Error('Tenant used on a route without ApiKeyGuard');
+  return tenant;
 });

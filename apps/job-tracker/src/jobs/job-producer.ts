@@ -29,7 +29,7 @@ export class BullJobProducer extends JobProducer {
 
   async enqueue(job: Job): Promise<void> {
     const type = job.type as JobType;
-    const data: QueuedJob = { jobId: job.id, tenant: job.tenant, type, input: job.input, correlationId: job.correlationId };
+    const data: QueuedJob = { jobId: job.id, tenant: job.tenant, type, input: job.input, correlationId: job.correlationId, attemptBase: job.attemptBase, timeoutMs: job.timeoutMs };
     // The BullMQ id is the job id: adding twice is a no-op, which makes re-adding safe.
     await this.queues[type].add(type, data, jobOptions(type, {
       jobId: job.id,

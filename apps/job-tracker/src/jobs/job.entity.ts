@@ -6,7 +6,7 @@ import type { JobError, JobInput, JobStatus, NotifyTargets, ResultRef } from '@j
 @Index({ name: 'job_status_updated_idx', properties: ['status', 'updatedAt'] })
 @Unique({ name: 'job_tenant_idempotency_key_uniq', properties: ['tenant', 'idempotencyKey'] })
 export class Job {
-  [OptionalProps]?: 'status' | 'progress' | 'attempt' | 'priority' | 'notify' | 'metadata' | 'result' | 'error' | 'idempotencyKey' | 'createdAt' | 'updatedAt' | 'runAt' | 'startedAt' | 'finishedAt';
+  [OptionalProps]?: 'status' | 'progress' | 'attempt' | 'priority' | 'notify' | 'metadata' | 'result' | 'error' | 'idempotencyKey' | 'createdAt' | 'updatedAt' | 'runAt' | 'startedAt' | 'finishedAt' | 'requestHash' | 'attemptBase' | 'timeoutMs' | 'purgedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -50,6 +50,20 @@ export class Job {
 
   @Property({ type: 'text', nullable: true })
   idempotencyKey: string | null = null;
+
+  /** Fingerprint of the submission, compared when an Idempotency-Key is reused. */
+  @Property({ type: 'text', nullable: true })
+  requestHash: string | null = null;
+
+  /** Attempts made before the current BullMQ job (manual retries start a new one). */
+  @Property({ type: 'integer' })
+  attemptBase = 0;
+
+  @Property({ type: 'integer', nullable: true })
+  timeoutMs: number | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  purgedAt: Date | null = null;
 
   @Property({ type: 'text' })
   correlationId!: string;

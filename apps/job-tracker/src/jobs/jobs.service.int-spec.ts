@@ -5,6 +5,7 @@ import { CreateJobRequest, ErrorCode, JobFinishedNotification, subjects, WorkerE
 import { AppConfig, parseConfig } from '@jobdesk/config';
 import { RpcFailure } from '@jobdesk/messaging';
 import { Metrics } from '@jobdesk/observability';
+import { ObjectStorage } from '@jobdesk/storage';
 import { migrateWithLock } from '@jobdesk/persistence';
 import { createTestDatabase, RecordingEventPublisher, strictFake, TestDatabase, testEnv, uniquePrefix } from '@jobdesk/testing';
 import { ormConfig } from '../mikro-orm.config';
@@ -43,6 +44,7 @@ describe('JobsService (real PostgreSQL)', () => {
   let inQueue: Set<string>;
   let onEnqueue: (job: Job) => Promise<void>;
   let jobs: JobsService;
+  let storage: ObjectStorage;
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -69,8 +71,10 @@ describe('JobsService (real PostgreSQL)', () => {
         enqueued.push(job.id);
       },
       has: async (job) => inQueue.has(job.id),
+      remove: async () => undefined,
     });
-    jobs = new JobsService(orm.em, producer, events, s, new Metrics('test'));
+    storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async () => undefined });
+    jobs = new JobsService(orm.em, producer, events, storage, s, new Metrics('test'));
   });
 
   const findJob = (id: string) => orm.em.fork().findOne(Job, { id });
@@ -81,7 +85,7 @@ describe('JobsService (real PostgreSQL)', () => {
     it('stores a queued job with its first transition', async () => {
       const req = createRequest();
 
-      const record = await jobs.create(req);
+      const { job: record } = await jobs.create(req);
 
       expect(record).toMatchObject({ id: req.id, tenant: req.tenant, type: req.type, status: 'queued', attempts: 0 });
       expect(await findJob(req.id)).toMatchObject({ status: 'queued', tenant: req.tenant });
@@ -103,7 +107,7 @@ describe('JobsService (real PostgreSQL)', () => {
       const req = createRequest();
       onEnqueue = async () => Promise.reject(new Error('redis down'));
 
-      const record = await jobs.create(req);
+      const { job: record } = await jobs.create(req);
 
       expect(record.status).toBe('queued');
       expect(await findJob(req.id)).not.toBeNull();
@@ -111,9 +115,9 @@ describe('JobsService (real PostgreSQL)', () => {
 
     it('answers a repeated create with the job already there, without a second row or enqueue', async () => {
       const req = createRequest();
-      const first = await jobs.create(req);
+      const { job: first } = await jobs.create(req);
 
-      const second = await jobs.create(req);
+      const { job: second } = await jobs.create(req);
 
       expect(second).toEqual(first);
       expect(enqueued).toEqual([req.id]);
@@ -146,7 +150,7 @@ describe('JobsService (real PostgreSQL)', () => {
   describe('get', () => {
     it('returns the tenant\'s own job', async () => {
       const req = createRequest();
-      const created = await jobs.create(req);
+      const { job: created } = await jobs.create(req);
 
       const got = await jobs.get({ tenant: req.tenant, id: req.id });
 
@@ -253,7 +257,7 @@ describe('JobsService (real PostgreSQL)', () => {
         enqueue: async (job) => void enqueued.push(job.id),
         has: async (job) => inQueue.has(job.id),
       });
-      reconciler = new ReconcilerService(orm.em, producer, config);
+      reconciler = new ReconcilerService(orm.em, producer, jobs, config);
     });
 
     /** Makes a job look untouched for longer than RECONCILE_AFTER_MS. */
@@ -306,8 +310,8 @@ describe('JobsService (real PostgreSQL)', () => {
           return false;
         },
       });
-      const leader = new ReconcilerService(orm.em, slow, config);
-      const other = new ReconcilerService(orm.em, slow, config);
+      const leader = new ReconcilerService(orm.em, slow, jobs, config);
+      const other = new ReconcilerService(orm.em, slow, jobs, config);
 
       const first = leader.sweep();
       await firstInside;

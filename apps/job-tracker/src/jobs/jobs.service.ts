@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CreateRequestContext, EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
+  CancelJobRequest,
+  CreateJobReply,
   CreateJobRequest,
   ErrorCode,
   GetJobRequest,
@@ -12,18 +14,28 @@ import {
   JobFinishedNotification,
   JobRecord,
   JobStatusChanged,
+  ListJobsReply,
+  ListJobsRequest,
+  RetryJobRequest,
   Subjects,
+  TransitionsRequest,
+  TransitionView,
   WorkerEvent,
 } from '@jobdesk/contracts';
+import { ObjectStorage } from '@jobdesk/storage';
 import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { Metrics } from '@jobdesk/observability';
 import { z } from 'zod';
 import { Job } from './job.entity';
 import { JobTransition } from './job-transition.entity';
-import { nextState } from './job-state-machine';
+import { canCancel, nextState } from './job-state-machine';
+import { decodeCursor, encodeCursor } from './list-cursor';
 import { JobProducer } from './job-producer';
 
 type CreateJob = z.output<typeof CreateJobRequest>;
+type CancelJob = z.output<typeof CancelJobRequest>;
+type ListJobs = z.output<typeof ListJobsRequest>;
+type Transitions = z.output<typeof TransitionsRequest>;
 
 @Injectable()
 export class JobsService {
@@ -36,6 +48,7 @@ export class JobsService {
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
     private readonly events: EventPublisher,
+    private readonly storage: ObjectStorage,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
     metrics: Metrics,
   ) {
@@ -44,10 +57,18 @@ export class JobsService {
     this.waitSeconds = metrics.histogram('jobdesk_job_wait_seconds', 'Time from submission to first start', ['type'], [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800]);
   }
 
-  /** Commits the job, then queues it. A queue failure is not the client's problem: the reconciler re-adds it. */
+  /**
+   * Commits the job, then queues it. A queue failure is not the client's problem: the
+   * reconciler re-adds it. With an Idempotency-Key, the unique index decides the race between
+   * concurrent duplicates: one insert wins, the others read and return the winner.
+   */
   @CreateRequestContext()
-  async create(req: CreateJob): Promise<JobRecord> {
+  async create(req: CreateJob): Promise<CreateJobReply> {
     if (!isJobType(req.type)) throw new RpcFailure(ErrorCode.UnknownJobType, `unknown job type: ${req.type}`, 422);
+    if (req.idempotency) {
+      const earlier = await this.em.findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key });
+      if (earlier) return this.replay(earlier, req);
+    }
     const job = this.em.create(Job, {
       id: req.id,
       tenant: req.tenant,
@@ -59,6 +80,9 @@ export class JobsService {
       notify: req.notify,
       metadata: req.metadata,
       runAt: req.runAt ? new Date(req.runAt) : null,
+      timeoutMs: req.timeoutMs,
+      idempotencyKey: req.idempotency?.key ?? null,
+      requestHash: req.idempotency?.fingerprint ?? null,
       correlationId: randomUUID(),
     });
     this.em.persist(job);
@@ -67,22 +91,138 @@ export class JobsService {
       await this.em.flush();
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
-      // The same create was retried: answer with what is already there.
       this.em.clear();
-      const existing = await this.em.findOne(Job, { id: req.id, tenant: req.tenant });
+      const existing = req.idempotency
+        ? await this.em.findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key })
+        : await this.em.findOne(Job, { id: req.id, tenant: req.tenant });
       if (!existing) throw new RpcFailure(ErrorCode.ValidationFailed, 'job id already used', 409);
-      return toRecord(existing);
+      return this.replay(existing, req);
     }
     this.submitted.inc({ type: job.type });
     await this.producer.enqueue(job).catch((e) => this.log.warn(`queue add failed for ${job.id}, reconciler will retry: ${(e as Error).message}`));
+    return { job: toRecord(job), replayed: false };
+  }
+
+  private replay(existing: Job, req: CreateJob): CreateJobReply {
+    if (existing.id === req.id) return { job: toRecord(existing), replayed: false };
+    if (req.idempotency && existing.requestHash !== req.idempotency.fingerprint) {
+      throw new RpcFailure(ErrorCode.IdempotencyKeyReused, 'this Idempotency-Key was used with a different request', 422);
+    }
+    return { job: toRecord(existing), replayed: true };
+  }
+
+  @CreateRequestContext()
+  async list(req: ListJobs): Promise<ListJobsReply> {
+    const where: Record<string, unknown> = { tenant: req.tenant };
+    if (req.status?.length) where.status = { $in: req.status };
+    if (req.type) where.type = req.type;
+    const created: Record<string, Date> = {};
+    if (req.createdAfter) created.$gte = new Date(req.createdAfter);
+    if (req.createdBefore) created.$lt = new Date(req.createdBefore);
+    if (Object.keys(created).length) where.createdAt = created;
+    if (req.metadata && Object.keys(req.metadata).length) where.metadata = { $contains: req.metadata };
+    if (req.cursor) {
+      const c = decodeCursor(req.cursor);
+      if (!c) throw new RpcFailure(ErrorCode.InvalidCursor, 'the cursor is not one this API gave out', 400);
+      // Keyset pagination: strictly after the last row seen, in (created_at, id) order.
+      where.$or = [{ createdAt: { $lt: c.createdAt } }, { createdAt: c.createdAt, id: { $lt: c.id } }];
+    }
+    const rows = await this.em.find(Job, where, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: req.limit + 1 });
+    const page = rows.slice(0, req.limit);
+    const last = page.at(-1);
+    return { jobs: page.map(toRecord), nextCursor: rows.length > req.limit && last ? encodeCursor(last.createdAt, last.id) : null };
+  }
+
+  /** Cancels a queued or running job; with purge, also deletes its input and result (any status). */
+  @CreateRequestContext()
+  async cancel(req: CancelJob): Promise<JobRecord> {
+    const outcome = await this.em.transactional(async (em) => {
+      const job = await this.findOwned(em, req.tenant, req.id, true);
+      const from = job.status;
+      if (canCancel(from)) {
+        job.status = 'canceled';
+        job.finishedAt = new Date();
+        em.persist(em.create(JobTransition, { job, fromStatus: from, toStatus: 'canceled', attempt: job.attempt, eventId: null }));
+      } else if (!req.purge) {
+        throw new RpcFailure(ErrorCode.JobFinished, `the job already ${job.status}; add ?purge=true to delete its data`, 409);
+      }
+      if (req.purge) job.purgedAt ??= new Date();
+      return { job, canceled: canCancel(from) };
+    });
+    const { job, canceled } = outcome;
+    if (canceled) {
+      // A running attempt finishes on its own; its late events are ignored (canceled is terminal).
+      await this.producer.remove(job).catch(() => undefined);
+      this.broadcast(job, await this.lastSeq(job.id));
+      this.finished.inc({ type: job.type, status: 'canceled' });
+      await this.announceFinished(job);
+    }
+    if (req.purge) await this.purgeFiles(job);
+    return toRecord(job);
+  }
+
+  /** Runs a failed or canceled job again, with a fresh attempt budget. */
+  @CreateRequestContext()
+  async retry(req: RetryJobRequest): Promise<JobRecord> {
+    const job = await this.em.transactional(async (em) => {
+      const job = await this.findOwned(em, req.tenant, req.id, true);
+      if (job.status !== 'failed' && job.status !== 'canceled') throw new RpcFailure(ErrorCode.JobNotRetryable, `only failed or canceled jobs can be retried; this one is ${job.status}`, 409);
+      if (job.purgedAt) throw new RpcFailure(ErrorCode.Gone, 'the job\'s input was purged; submit it again', 410);
+      em.persist(em.create(JobTransition, { job, fromStatus: job.status, toStatus: 'queued', attempt: job.attempt, eventId: null }));
+      job.status = 'queued';
+      job.attemptBase = job.attempt;
+      job.progress = 0;
+      job.error = null;
+      job.finishedAt = null;
+      job.runAt = null;
+      return job;
+    });
+    await this.producer.remove(job).catch(() => undefined);
+    await this.producer.enqueue(job);
+    this.broadcast(job, await this.lastSeq(job.id));
     return toRecord(job);
   }
 
   @CreateRequestContext()
+  async transitions(req: Transitions): Promise<TransitionView[]> {
+    await this.findOwned(this.em, req.tenant, req.id, false);
+    const rows = await this.em.find(JobTransition, { job: req.id, id: { $gt: String(req.after) } }, { orderBy: { id: 'asc' }, limit: 1000 });
+    return rows.map((t) => ({ seq: Number(t.id), from: t.fromStatus, to: t.toStatus, attempt: t.attempt, at: t.at.toISOString() }));
+  }
+
+  /** Deletes input and result files of jobs finished before the cutoff (retention). */
+  @CreateRequestContext()
+  async purgeFinishedBefore(cutoff: Date, limit = 500): Promise<number> {
+    const jobs = await this.em.find(Job, { finishedAt: { $lt: cutoff }, purgedAt: null }, { limit, orderBy: { finishedAt: 'asc' } });
+    for (const job of jobs) {
+      await this.purgeFiles(job);
+      job.purgedAt = new Date();
+    }
+    await this.em.flush();
+    return jobs.length;
+  }
+
+  private async purgeFiles(job: Job): Promise<void> {
+    const keys = [job.input.kind === 'file' ? job.input.file.key : null, job.result?.key ?? null].filter((k): k is string => !!k);
+    await Promise.all(keys.map((k) => this.storage.delete(k)));
+  }
+
+  private async findOwned(em: EntityManager, tenant: string, id: string, lock: boolean): Promise<Job> {
+    const job = z.string().uuid().safeParse(id).success
+      ? await em.findOne(Job, { id, tenant }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {})
+      : null;
+    if (!job) throw new RpcFailure(ErrorCode.NotFound, `no job ${id}`, 404);
+    return job;
+  }
+
+  private async lastSeq(jobId: string): Promise<number | null> {
+    const t = await this.em.findOne(JobTransition, { job: jobId }, { orderBy: { id: 'desc' } });
+    return t ? Number(t.id) : null;
+  }
+
+  @CreateRequestContext()
   async get(req: GetJobRequest): Promise<JobRecord> {
-    const job = z.string().uuid().safeParse(req.id).success ? await this.em.findOne(Job, { id: req.id, tenant: req.tenant }) : null;
-    if (!job) throw new RpcFailure(ErrorCode.NotFound, `no job ${req.id}`, 404);
-    return toRecord(job);
+    return toRecord(await this.findOwned(this.em, req.tenant, req.id, false));
   }
 
   /**
@@ -111,22 +251,23 @@ export class JobsService {
           this.waitSeconds.observe({ type: job.type }, (job.startedAt.getTime() - job.createdAt.getTime()) / 1000);
         }
         if (isTerminal(change.status)) job.finishedAt = new Date();
-        if (change.status !== from) {
-          em.persist(em.create(JobTransition, { job, fromStatus: from, toStatus: change.status, attempt: change.attempt, eventId: event.id }));
-        }
       }
-      return { job, changed: !!change, statusChanged: !!change && change.status !== from };
+      const transition =
+        change && change.status !== from ? em.create(JobTransition, { job, fromStatus: from, toStatus: change.status, attempt: change.attempt, eventId: event.id }) : null;
+      if (transition) em.persist(transition);
+      return { job, changed: !!change, transition };
     });
     if (!outcome) return;
-    const { job, changed, statusChanged } = outcome;
-    if (changed) this.broadcast(job);
+    const { job, changed, transition } = outcome;
+    const statusChanged = !!transition;
+    if (changed) this.broadcast(job, transition ? Number(transition.id) : null);
     if (statusChanged && isTerminal(job.status)) this.finished.inc({ type: job.type, status: job.status });
     const terminalEvent = event.type === 'job.completed' || (event.type === 'job.failed' && !event.data.willRetry);
     if (isTerminal(job.status) && (statusChanged || terminalEvent)) await this.announceFinished(job);
   }
 
-  private broadcast(job: Job): void {
-    const msg: JobStatusChanged = { jobId: job.id, tenant: job.tenant, status: job.status, progress: job.progress, attempts: job.attempt, at: new Date().toISOString() };
+  private broadcast(job: Job, seq: number | null): void {
+    const msg: JobStatusChanged = { jobId: job.id, tenant: job.tenant, status: job.status, progress: job.progress, attempts: job.attempt, at: new Date().toISOString(), seq };
     this.events.broadcast(this.subjects.status(job.tenant, job.id), msg);
   }
 
@@ -170,5 +311,8 @@ export function toRecord(job: Job): JobRecord {
     updatedAt: job.updatedAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
+    runAt: job.runAt?.toISOString() ?? null,
+    priority: job.priority,
+    purged: !!job.purgedAt,
   };
 }

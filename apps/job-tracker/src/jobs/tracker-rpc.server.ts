@@ -1,8 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from 'nats';
-import { CreateJobRequest, GetJobRequest, Subjects } from '@jobdesk/contracts';
+import { AuthenticateRequest, CancelJobRequest, CreateJobRequest, GetJobRequest, ListJobsRequest, RetryJobRequest, Subjects, TransitionsRequest } from '@jobdesk/contracts';
 import { NATS_CONNECTION, SUBJECTS, serveRpc } from '@jobdesk/messaging';
 import { JobsService } from './jobs.service';
+import { ApiKeysService } from '../auth/api-keys.service';
 
 /** The gateway's questions over NATS request-reply; each handler is one call into JobsService. */
 @Injectable()
@@ -13,12 +14,18 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SUBJECTS) private readonly s: Subjects,
     private readonly jobs: JobsService,
+    private readonly keys: ApiKeysService,
   ) {}
 
   onApplicationBootstrap(): void {
     this.subs = [
       serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, (req) => this.jobs.create(req)),
       serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, (req) => this.jobs.get(req)),
+      serveRpc(this.nc, this.s.trackerList, 'job-tracker', ListJobsRequest, (req) => this.jobs.list(req)),
+      serveRpc(this.nc, this.s.trackerCancel, 'job-tracker', CancelJobRequest, (req) => this.jobs.cancel(req)),
+      serveRpc(this.nc, this.s.trackerRetry, 'job-tracker', RetryJobRequest, (req) => this.jobs.retry(req)),
+      serveRpc(this.nc, this.s.trackerTransitions, 'job-tracker', TransitionsRequest, (req) => this.jobs.transitions(req)),
+      serveRpc(this.nc, this.s.trackerAuthenticate, 'job-tracker', AuthenticateRequest, (req) => this.keys.authenticate(req.key)),
     ];
   }
 

@@ -3,6 +3,7 @@ import { CreateRequestContext, EntityManager } from '@mikro-orm/postgresql';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { Job } from '../jobs/job.entity';
 import { JobProducer } from '../jobs/job-producer';
+import { JobsService } from '../jobs/jobs.service';
 
 /** An arbitrary constant: only the tracker holding this lock sweeps. */
 const RECONCILER_LOCK = 7_340_002;
@@ -20,17 +21,25 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
+    private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.RECONCILE_INTERVAL_MS) return;
-    this.timer = setInterval(() => void this.sweep().catch((e) => this.log.warn(`sweep failed: ${(e as Error).message}`)), this.config.RECONCILE_INTERVAL_MS);
+    this.timer = setInterval(() => void this.tick(), this.config.RECONCILE_INTERVAL_MS);
     this.timer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    await this.sweep().catch((e) => this.log.warn(`sweep failed: ${(e as Error).message}`));
+    // Retention: finished jobs keep their files (personal data in resumes) for RETENTION_DAYS.
+    const cutoff = new Date(Date.now() - this.config.RETENTION_DAYS * 86_400_000);
+    await this.jobs.purgeFinishedBefore(cutoff).catch((e) => this.log.warn(`retention purge failed: ${(e as Error).message}`));
   }
 
   /** Returns how many jobs were put back on their queue. */

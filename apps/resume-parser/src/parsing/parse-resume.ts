@@ -20,7 +20,8 @@ export interface ParseResumeOptions {
 
 export async function parseResume(bytes: Buffer, format: SourceFormat, opts: ParseResumeOptions): Promise<ResumeDocument> {
   if (!bytes || bytes.length === 0) throw new ParseError(ErrorCode.EmptyFile, 'the file is empty');
-  const doc = await withTimeout(extract(bytes, format, opts), opts.timeoutMs ?? 30_000);
+  const ac = new AbortController();
+  const doc = await withTimeout(extract(bytes, format, { ...opts, signal: ac.signal }), opts.timeoutMs ?? 30_000, ac);
   const hasText = doc.lines.some((l) => /[\p{L}\p{N}]/u.test(l.text));
   if (!hasText) {
     throw new ParseError(ErrorCode.NoText, doc.warnings.includes('no text layer') ? 'the PDF has no text layer (scanned?)' : 'no text found in the document');
@@ -35,14 +36,14 @@ export async function parseResume(bytes: Buffer, format: SourceFormat, opts: Par
     meta: {
       sourceFormat: format,
       ...(doc.pages !== undefined ? { pages: doc.pages } : {}),
-      ocr: false,
+      ocr: !!doc.ocr,
       parserVersion: PARSER_VERSION,
       warnings,
     },
   };
 }
 
-function extract(bytes: Buffer, format: SourceFormat, opts: ParseResumeOptions): Promise<ExtractedDocument> {
+function extract(bytes: Buffer, format: SourceFormat, opts: ParseResumeOptions & { signal: AbortSignal }): Promise<ExtractedDocument> {
   switch (format) {
     case 'pdf':
       return extractPdf(bytes, opts);
@@ -56,10 +57,13 @@ function extract(bytes: Buffer, format: SourceFormat, opts: ParseResumeOptions):
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, ac: AbortController): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ParseError(ErrorCode.Timeout, `parsing took longer than ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      ac.abort();
+      reject(new ParseError(ErrorCode.Timeout, `parsing took longer than ${ms} ms`));
+    }, ms);
     timer.unref?.();
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));

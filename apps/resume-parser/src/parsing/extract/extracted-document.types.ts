@@ -1,4 +1,4 @@
-export type SourceFormat = 'pdf' | 'docx' | 'txt' | 'md';
+export type SourceFormat = 'pdf' | 'docx' | 'txt' | 'md' | 'html' | 'odt' | 'rtf' | 'doc' | 'png' | 'jpeg';
 
 export type LineKind = 'heading' | 'bullet' | 'text';
 
@@ -26,9 +26,13 @@ export interface ExtractedDocument {
   pages?: number;
   lines: ExtractedLine[];
   warnings: string[];
+  /** text came from OCR (scanned PDF, image) */
+  ocr?: boolean;
 }
 
 export interface ExtractOptions {
   maxPages: number;
   onProgress?: (pct: number) => void;
+  /** aborted when the document's time is up: long steps (OCR) stop early */
+  signal?: AbortSignal;
 }

@@ -5,6 +5,13 @@ import { buildSegments, segmentsToLines, undoHyphenation } from './pdf-lines.uti
 import { splitColumns } from './pdf-columns.util';
 import { PdfGlyphRun } from './pdf-text-item.types';
 import { loadPdfjs } from './pdfjs-loader';
+import { dropRunningHeaders } from './running-headers.util';
+import { ocrPageToLines } from './ocr/ocr-lines.util';
+import { renderPageToPng } from './ocr/pdf-render';
+import { recognize } from './ocr/tesseract.engine';
+
+/** Pages without a text layer that are OCRed at most: OCR costs seconds per page. */
+export const MAX_OCR_PAGES = 5;
 
 const BOLD_FONT = /bold|black|heavy|semibold|demi|cmbx|cmb\d|-bd|\.b$/i;
 
@@ -38,10 +45,25 @@ export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<E
     const warnings: string[] = [];
     const lines: ExtractedLine[] = [];
     const emptyPages: number[] = [];
+    const ocrPages: number[] = [];
+    let ocrSkipped = 0;
+    const pageHeights = new Map<number, number>();
     for (let p = 1; p <= pages; p++) {
       const page = await doc.getPage(p);
-      const pageLines = await extractPage(page, p);
-      if (!pageLines.length) emptyPages.push(p);
+      pageHeights.set(p, (page.view as number[])[3] - (page.view as number[])[1]);
+      const { lines: textLines, hasImages } = await extractPage(page, p, pdfjs.OPS);
+      let pageLines = textLines;
+      if (!pageLines.length && hasImages) {
+        if (ocrPages.length < MAX_OCR_PAGES) {
+          throwIfAborted(opts.signal);
+          const { png, width, height, pxPerPt } = await renderPageToPng(page);
+          throwIfAborted(opts.signal);
+          const ocr = await recognize(png, { width, height }, opts.signal);
+          pageLines = ocrPageToLines(ocr, { pxPerPt, pageNo: p });
+          ocrPages.push(p);
+        } else ocrSkipped++;
+      }
+      if (!textLines.length) emptyPages.push(p);
       lines.push(...pageLines);
       page.cleanup();
       opts.onProgress?.(Math.round((p / pages) * 60));
@@ -49,7 +71,10 @@ export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<E
     undoHyphenation(lines);
     if (emptyPages.length === pages) warnings.push('no text layer');
     else if (emptyPages.length) warnings.push(`no text layer on page(s) ${emptyPages.join(', ')}`);
-    return { format: 'pdf', pages, lines: lines.filter((l) => l.text !== ''), warnings };
+    if (ocrPages.length) warnings.push(ocrPages.length === pages ? 'no text layer: OCR used' : `OCR used on page(s) ${ocrPages.join(', ')}`);
+    if (ocrSkipped) warnings.push(`${ocrSkipped} image-only page(s) beyond the first ${MAX_OCR_PAGES} were not OCRed`);
+    const kept = dropRunningHeaders(lines.filter((l) => l.text !== ''), pageHeights);
+    return { format: 'pdf', pages, lines: kept, warnings, ocr: ocrPages.length > 0 };
   } catch (err) {
     throw err instanceof ParseError ? err : mapPdfError(err);
   } finally {
@@ -57,10 +82,16 @@ export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<E
   }
 }
 
-async function extractPage(page: any, pageNo: number): Promise<ExtractedLine[]> {
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ParseError(ErrorCode.Timeout, 'parsing ran out of time');
+}
+
+async function extractPage(page: any, pageNo: number, OPS: Record<string, number>): Promise<{ lines: ExtractedLine[]; hasImages: boolean }> {
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   // fonts (and so their real names, which tell bold apart) reach commonObjs via the operator list
-  await page.getOperatorList();
+  const ops = await page.getOperatorList();
+  const imageOps = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageXObjectRepeat, OPS.paintJpegXObject].filter((n) => n !== undefined));
+  const hasImages = (ops.fnArray as number[]).some((fn) => imageOps.has(fn));
   const fontNames = new Map<string, string>();
   const fontName = (id: string) => {
     if (!fontNames.has(id)) {
@@ -94,11 +125,11 @@ async function extractPage(page: any, pageNo: number): Promise<ExtractedLine[]> 
   const segments = buildSegments(runs);
   const [, , width] = page.view as number[];
   const split = splitColumns(segments, width);
-  if (!split) return segmentsToLines(segments, pageNo, undefined);
-  return [
-    ...segmentsToLines(split.header, pageNo, undefined),
-    ...split.columns.flatMap((col, i) => segmentsToLines(col, pageNo, i)),
-  ];
+  if (!split) return { lines: segmentsToLines(segments, pageNo, undefined), hasImages };
+  return {
+    lines: [...segmentsToLines(split.header, pageNo, undefined), ...split.columns.flatMap((col, i) => segmentsToLines(col, pageNo, i))],
+    hasImages,
+  };
 }
 
 function mapPdfError(err: any): ParseError {

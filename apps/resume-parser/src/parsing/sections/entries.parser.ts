@@ -1,5 +1,6 @@
 import { ExtractedLine } from '../extract/extracted-document.types';
 import { DateRange, findDateRange } from './date.normaliser';
+import { splitPieces } from './header-pieces.util';
 import { Item, stripBullet, toItems } from './line-items.util';
 
 export interface RawEntry {
@@ -55,9 +56,10 @@ export function splitEntries(lines: ExtractedLine[]): RawEntry[] {
     while (start > prevEnd && a - start < preCount && isHeaderish(rows[start - 1])) start--;
     let headerEnd = a + 1;
     const anchorRest = rows[a].dates!.rest;
-    const needsMore = preCount === 0 && !hasTwoParts(anchorRest);
+    // "Acme Corp, Austin, TX | 2020 – 2022" names the company only: the title is on the next row
+    const needsMore = preCount === 0 && (!hasTwoParts(anchorRest) || splitPieces(anchorRest).atoms.length < 2);
     const next = rows[headerEnd];
-    if (needsMore && next && !next.dates && isHeaderish(next) && next.text.length <= 80 && !anchors.includes(headerEnd)) headerEnd++;
+    if (needsMore && next && !next.dates && isHeaderish(next) && next.text.length <= 80 && next.text.split(/\s+/).length <= 10 && !anchors.includes(headerEnd)) headerEnd++;
     entries.push({ start, anchor: a, headerEnd });
   }
   return entries.map((e, k) => {

@@ -28,7 +28,7 @@ const VOCAB: Array<[SectionKey, RegExp]> = [
   ['contact', new RegExp(String.raw`^${Q}(contact|contacts|contact details|contact information|details|personal details|personal information|info)$`, 'u')],
 ];
 
-export function headingKey(text: string): SectionKey | undefined {
+export function headingKey(text: string, fuzzy = false): SectionKey | undefined {
   const t = text
     .toLowerCase()
     .replace(/[:.]\s*$/, '')
@@ -36,17 +36,59 @@ export function headingKey(text: string): SectionKey | undefined {
     .trim();
   if (!t || t.length > 48) return undefined;
   for (const [key, re] of VOCAB) if (re.test(t)) return key;
+  if (fuzzy) {
+    const fixed = t.replace(/\p{L}+/gu, nearestHeadingWord);
+    if (fixed !== t) for (const [key, re] of VOCAB) if (re.test(fixed)) return key;
+  }
   return undefined;
+}
+
+/** Words of the heading vocabulary, for OCR text where one letter came out wrong ("Ebucation"). */
+const HEADING_WORDS = (
+  'experience employment work history career professional background education qualifications academic academics ' +
+  'studies training skills skill competencies expertise technologies tools strengths capabilities languages language ' +
+  'certifications certificates certification licenses licences courses projects portfolio awards honors honours ' +
+  'achievements recognition summary profile objective overview introduction contact details personal information ' +
+  'technical selected additional relevant spoken foreign notable employment positions proficiency'
+).split(' ');
+
+function nearestHeadingWord(word: string): string {
+  if (word.length < 5 || HEADING_WORDS.includes(word)) return word;
+  const max = word.length >= 9 ? 2 : 1;
+  let best = word;
+  let bestD = max + 1;
+  for (const w of HEADING_WORDS) {
+    if (Math.abs(w.length - word.length) > max) continue;
+    const d = editDistance(word, w, max);
+    if (d < bestD) [best, bestD] = [w, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it exceeds max. */
+export function editDistance(a: string, b: string, max: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 const isUpper = (s: string) => /\p{Lu}/u.test(s) && s === s.toUpperCase();
 
 /** A line set apart as a heading: by markup, or by looks (bold, capitals, larger type) and words. */
-export function classifyHeading(line: ExtractedLine, bodySize: number): SectionKey | undefined {
+export function classifyHeading(line: ExtractedLine, bodySize: number, fuzzy = false): SectionKey | undefined {
   const text = line.text.trim();
   if (/\d/.test(text) || text.split(/\s+/).length > 6) return undefined;
   if (/:\s*\S/.test(text)) return undefined;
-  const key = headingKey(text);
+  const key = headingKey(text, fuzzy);
   const looks = line.kind === 'heading' || line.bold || isUpper(text) || (line.fontSize > 0 && line.fontSize > bodySize + 0.5) || /:$/.test(text);
   if (key) return looks || line.kind !== 'bullet' ? key : undefined;
   // unknown heading (e.g. "Volunteering"): only trusted when it looks like the known ones
@@ -69,14 +111,14 @@ export interface Section {
   lines: ExtractedLine[];
 }
 
-export function splitSections(lines: ExtractedLine[]): Section[] {
+export function splitSections(lines: ExtractedLine[], opts: { fuzzy?: boolean } = {}): Section[] {
   const body = bodyFontSize(lines);
   const sections: Section[] = [{ key: 'header', title: '', lines: [] }];
   const consumed = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     if (consumed.has(i)) continue;
     const line = lines[i];
-    let key = classifyHeading(line, body);
+    let key = classifyHeading(line, body, opts.fuzzy);
     let title = line.text;
     // headings wrapped over two lines in narrow sidebars or table cells ("PROFESSIONAL" / "CERTIFICATIONS");
     // in table layouts the cell's other columns sit between the two halves
@@ -84,7 +126,7 @@ export function splitSections(lines: ExtractedLine[]): Section[] {
     while (j < lines.length && lines[j].sameRowAsPrev) j++;
     const next = lines[j];
     if (next && !consumed.has(j) && next.bold === line.bold && next.fontSize === line.fontSize && next.column === line.column && next.x === line.x) {
-      const joined = headingKey(`${line.text} ${next.text}`);
+      const joined = headingKey(`${line.text} ${next.text}`, opts.fuzzy);
       if (joined && (line.bold || isUpper(line.text) || line.kind === 'heading')) {
         key = joined;
         title = `${line.text} ${next.text}`;

@@ -11,7 +11,7 @@ import { parseWork } from './work.parser';
 export type ResumeBody = Omit<ResumeDocument, 'meta'>;
 
 export function buildResume(doc: ExtractedDocument): ResumeBody {
-  const sections = splitSections(doc.lines);
+  const sections = splitSections(doc.lines, { fuzzy: !!doc.ocr });
   const linesOf = (key: SectionKey): ExtractedLine[] => sections.filter((s: Section) => s.key === key).flatMap((s) => s.lines);
   return {
     basics: parseBasics({

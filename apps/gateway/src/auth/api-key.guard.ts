@@ -1,0 +1,68 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, Principal, Subjects } from '@jobdesk/contracts';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { RpcClient, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
+import { ApiProblem } from '../problems/api-problem';
+import { RateLimiter } from './rate-limiter';
+
+export const DEV_TENANT = 'default';
+const CACHE_MS = 30_000;
+const CACHE_MAX = 10_000;
+
+export type AuthedRequest = FastifyRequest & { principal?: Principal; tenant?: string };
+
+/**
+ * `Authorization: Bearer <key>` → the key's tenant, asked of job-tracker and cached for 30 s
+ * (so a revoked key stops working within that). Admin keys may act for a tenant named in
+ * `X-Jobdesk-Tenant`. With AUTH_REQUIRED=false every caller is tenant `default`.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly limiter: RateLimiter,
+    @Inject(SUBJECTS) private readonly s: Subjects,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    if (!this.config.AUTH_REQUIRED) {
+      req.tenant = DEV_TENANT;
+      return true;
+    }
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) {
+      void reply.header('WWW-Authenticate', 'Bearer realm="jobdesk"');
+      throw new ApiProblem(401, ErrorCode.Unauthorized, 'send an API key: Authorization: Bearer <key>');
+    }
+    const principal = await this.principal(m[1]).catch((e) => {
+      if (e instanceof RpcFailure && e.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="jobdesk", error="invalid_token"');
+      throw e;
+    });
+    await this.limiter.take(principal.keyId);
+    req.principal = principal;
+    const asTenant = req.headers['x-jobdesk-tenant'];
+    if (typeof asTenant === 'string' && asTenant !== principal.tenant) {
+      if (!principal.admin) throw new ApiProblem(403, ErrorCode.Forbidden, 'only admin keys may act for another tenant');
+      req.tenant = asTenant;
+    } else {
+      req.tenant = principal.tenant;
+    }
+    return true;
+  }
+
+  private async principal(key: string): Promise<Principal> {
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const principal = await this.rpc.request<Principal>(this.s.trackerAuthenticate, { key });
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, { principal, until: Date.now() + CACHE_MS });
+    return principal;
+  }
+}
