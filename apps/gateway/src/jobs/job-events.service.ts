@@ -26,8 +26,10 @@ export class JobEventsService {
     const job = await this.jobs.get(tenant, id); // 404 before any stream starts
     // Subscribe before reading history, so nothing falls between the two.
     const sub = this.nc.subscribe(this.s.status(tenant, job.id));
-    const lastEventId = Number(req.headers['last-event-id'] ?? (req.query as Record<string, string>)?.last_event_id ?? NaN);
-    const history = await this.jobs.transitions(tenant, job.id, Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : 0);
+    // Last-Event-ID (or ?last_event_id=) resumes after that event; 0 replays the whole history.
+    const raw0 = req.headers['last-event-id'] ?? (req.query as Record<string, string>)?.last_event_id;
+    const lastEventId = raw0 !== undefined && /^\d{1,15}$/.test(String(raw0)) ? Number(raw0) : null;
+    const history = await this.jobs.transitions(tenant, job.id, lastEventId ?? 0);
 
     reply.hijack();
     const raw = reply.raw;
@@ -47,7 +49,7 @@ export class JobEventsService {
     // transition is the current status, and the live stream continues right after it.
     const latest = history.at(-1);
     let lastSeq: number;
-    if (Number.isInteger(lastEventId) && lastEventId > 0) {
+    if (lastEventId !== null) {
       for (const t of history) send('status', { id: job.id, status: t.to, attempts: t.attempt, at: t.at }, t.seq);
       lastSeq = Math.max(latest?.seq ?? 0, lastEventId);
     } else {

@@ -1,0 +1,253 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { JANE_TXT } from '@jobdesk/testing';
+import { startStack, Stack } from '../support/stack';
+import { json, until } from '../support/http';
+import { readSse } from '../support/sse';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let acme: string;
+let globex: string;
+
+/** `npm run keys -- create`: the key is alone on the last line of stdout. */
+function createKey(tenant: string, extra: string[] = []): string {
+  const r = spawnSync(process.execPath, [join(__dirname, '../../dist/apps/job-tracker/src/auth/keys.cli.js'), 'create', '--tenant', tenant, ...extra], { env: stack.env, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  return r.stdout.trim().split('\n').at(-1)!;
+}
+
+const auth = (key: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${key}`, ...extra });
+const later = () => new Date(Date.now() + 3_600_000).toISOString();
+const emailJob = (extra: Record<string, unknown> = {}) => ({ type: 'email.send', input: { to: 'x@example.com', subject: 's', text: 't' }, run_at: later(), ...extra });
+
+async function post(key: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { ...auth(key), 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+beforeAll(async () => {
+  stack = await startStack({ AUTH_REQUIRED: 'true', RATE_LIMIT_PER_SECOND: '100', SMTP_URL: 'smtp://127.0.0.1:9' });
+  acme = createKey('acme');
+  globex = createKey('globex');
+});
+afterAll(() => stack?.stop());
+
+describe('API keys', () => {
+  it('prints a key that works, and refuses requests without or with a wrong key', async () => {
+    expect(acme).toMatch(/^jdk_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+    const none = await fetch(`${stack.baseUrl}/v1/jobs`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await json(none)).code).toBe('unauthorized');
+    const wrong = await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme.slice(0, -4) + 'AAAA') });
+    expect(wrong.status).toBe(401);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme) })).status).toBe(200);
+  });
+
+  it('stops accepting a revoked key', async () => {
+    const key = createKey('acme');
+    const id = key.split('_')[1];
+    const r = spawnSync(process.execPath, [join(__dirname, '../../dist/apps/job-tracker/src/auth/keys.cli.js'), 'revoke', id], { env: stack.env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    // Never used before revocation, so no gateway cache holds it.
+    expect((await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(key) })).status).toBe(401);
+  });
+
+  it('lets only admin keys act for another tenant', async () => {
+    const admin = createKey('ops', ['--admin']);
+    const { id } = await json(await post(acme, emailJob()));
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(admin, { 'x-jobdesk-tenant': 'acme' }) })).status).toBe(200);
+    const denied = await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(globex, { 'x-jobdesk-tenant': 'acme' }) });
+    expect(denied.status).toBe(403);
+  });
+});
+
+describe('tenant isolation', () => {
+  it("answers 404 with no data for every route on another tenant's job", async () => {
+    const { id } = await json(await post(acme, emailJob({ metadata: { secret: 'acme-only' } })));
+    const routes: Array<[string, string]> = [
+      ['GET', `/v1/jobs/${id}`],
+      ['GET', `/job/${id}`],
+      ['GET', `/v1/jobs/${id}/result`],
+      ['GET', `/result/${id}`],
+      ['GET', `/v1/jobs/${id}/events`],
+      ['DELETE', `/v1/jobs/${id}`],
+      ['DELETE', `/v1/jobs/${id}?purge=true`],
+      ['POST', `/v1/jobs/${id}/retry`],
+    ];
+    for (const [method, path] of routes) {
+      const res = await fetch(stack.baseUrl + path, { method, headers: auth(globex) });
+      const text = await res.text();
+      expect([method, path, res.status]).toEqual([method, path, 404]);
+      expect(text).not.toContain('acme-only');
+    }
+    const list = await json(await fetch(`${stack.baseUrl}/v1/jobs?metadata.secret=acme-only`, { headers: auth(globex) }));
+    expect(list.data).toEqual([]);
+    expect((await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }))).status).toBe('queued');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('makes one job out of 50 concurrent submissions', async () => {
+    const key = `order-${Date.now()}`;
+    const body = emailJob({ metadata: { idem: key } });
+    const replies = await Promise.all(Array.from({ length: 50 }, () => post(acme, body, { 'idempotency-key': key })));
+    const statuses = replies.map((r) => r.status);
+    const ids = new Set(await Promise.all(replies.map(async (r) => (await json(r)).id)));
+    expect(ids.size).toBe(1);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(49);
+    const list = await json(await fetch(`${stack.baseUrl}/v1/jobs?metadata.idem=${key}`, { headers: auth(acme) }));
+    expect(list.data).toHaveLength(1);
+  });
+
+  it('refuses the same key with a different body', async () => {
+    const key = `k-${Date.now()}`;
+    expect((await post(acme, emailJob({ metadata: { n: 1 } }), { 'idempotency-key': key })).status).toBe(202);
+    const clash = await post(acme, emailJob({ metadata: { n: 2 } }), { 'idempotency-key': key });
+    expect(clash.status).toBe(422);
+    expect((await json(clash)).code).toBe('idempotency_key_reused');
+  });
+
+  it('keeps keys per tenant', async () => {
+    const key = `shared-${Date.now()}`;
+    const a = await json(await post(acme, emailJob(), { 'idempotency-key': key }));
+    const g = await json(await post(globex, emailJob(), { 'idempotency-key': key }));
+    expect(a.id).not.toBe(g.id);
+  });
+});
+
+describe('list and search', () => {
+  it('pages newest first with a cursor and filters by status, type and metadata', async () => {
+    const batch = `b${Date.now()}`;
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await json(await post(globex, emailJob({ metadata: { batch } })))).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await json(await fetch(`${stack.baseUrl}/v1/jobs?limit=2&metadata.batch=${batch}&type=email.send&status=queued${cursor ? `&cursor=${cursor}` : ''}`, { headers: auth(globex) }));
+      seen.push(...page.data.map((j: { id: string }) => j.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...made].reverse());
+    const none = await json(await fetch(`${stack.baseUrl}/v1/jobs?status=completed&metadata.batch=${batch}`, { headers: auth(globex) }));
+    expect(none.data).toEqual([]);
+    const bad = await fetch(`${stack.baseUrl}/v1/jobs?status=done`, { headers: auth(globex) });
+    expect(bad.status).toBe(400);
+    const badCursor = await fetch(`${stack.baseUrl}/v1/jobs?cursor=nonsense`, { headers: auth(globex) });
+    expect((await json(badCursor)).code).toBe('invalid_cursor');
+  });
+});
+
+describe('cancel, purge and retry', () => {
+  it('cancels a queued job once, then purges it on request', async () => {
+    const { id } = await json(await post(acme, emailJob()));
+    const canceled = await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { method: 'DELETE', headers: auth(acme) });
+    expect((await json(canceled)).status).toBe('canceled');
+    const again = await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { method: 'DELETE', headers: auth(acme) });
+    expect(again.status).toBe(409);
+    const purged = await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}?purge=true`, { method: 'DELETE', headers: auth(acme) }));
+    expect(purged).toMatchObject({ status: 'canceled', purged: true });
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`, { headers: auth(acme) })).status).toBe(410);
+  });
+
+  it('purges the uploaded file of a finished resume job', async () => {
+    const form = new FormData();
+    form.append('type', 'resume.parse');
+    form.append('file', new Blob([JANE_TXT]), 'jane.txt');
+    const { id } = await json(await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: form }));
+    await until(async () => (await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }))).status === 'completed');
+    const { readdirSync } = await import('node:fs');
+    const inputs = () => readdirSync(join(stack.env.STORAGE_DIR, 'inputs'));
+    expect(inputs()).toContain(id);
+    await fetch(`${stack.baseUrl}/v1/jobs/${id}?purge=true`, { method: 'DELETE', headers: auth(acme) });
+    expect(inputs()).not.toContain(id);
+    expect(readdirSync(join(stack.env.STORAGE_DIR, 'results'))).not.toContain(`${id}.json`);
+  });
+
+  it('retries a failed job with a fresh attempt budget', async () => {
+    // SMTP_URL points at a closed port: every attempt fails transiently.
+    const { id } = await json(await post(acme, { type: 'email.send', max_attempts: 1, input: { to: 'x@example.com', subject: 's', text: 't' } }));
+    await until(async () => (await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }))).status === 'failed');
+    const retried = await fetch(`${stack.baseUrl}/v1/jobs/${id}/retry`, { method: 'POST', headers: auth(acme) });
+    expect(retried.status).toBe(202);
+    expect((await json(retried)).status).toBe('queued');
+    const done = await until(async () => {
+      const j = await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }));
+      return j.status === 'failed' ? j : undefined;
+    });
+    expect(done.attempts).toBe(2);
+    const notRetryable = await fetch(`${stack.baseUrl}/v1/jobs/${(await json(await post(acme, emailJob()))).id}/retry`, { method: 'POST', headers: auth(acme) });
+    expect(notRetryable.status).toBe(409);
+  });
+});
+
+describe('live status over SSE', () => {
+  it('streams queued → processing → completed for a resume job, and resumes after Last-Event-ID', async () => {
+    const form = new FormData();
+    form.append('type', 'resume.parse');
+    form.append('file', new Blob([JANE_TXT]), 'jane.txt');
+    const { id } = await json(await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: form }));
+    const url = `${stack.baseUrl}/v1/jobs/${id}/events`;
+    const full = await readSse(url, auth(acme, { 'last-event-id': '0' }), { until: (e) => e.event === 'status' && e.data.status === 'completed' });
+    expect(full.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(full.headers.get('x-accel-buffering')).toBe('no');
+    const statuses = full.events.filter((e) => e.event === 'status');
+    expect(statuses.map((e) => e.data.status)).toEqual(['queued', 'processing', 'completed']);
+    const ids = statuses.map((e) => Number(e.id));
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+
+    // A client that saw only the first event reconnects: it gets exactly the rest.
+    const resumed = await readSse(url, auth(acme, { 'last-event-id': String(ids[0]) }), { until: (e) => e.data.status === 'completed' });
+    expect(resumed.events.map((e) => e.data.status)).toEqual(['processing', 'completed']);
+
+    // A fresh client on a finished job gets its current status and the stream ends.
+    const late = await readSse(url, auth(acme));
+    expect(late.events.map((e) => e.data.status)).toEqual(['completed']);
+  });
+
+  it('sends live changes as they happen', async () => {
+    const { id } = await json(await post(acme, emailJob()));
+    const stream = readSse(`${stack.baseUrl}/v1/jobs/${id}/events`, auth(acme), { until: (e) => e.data.status === 'canceled' });
+    await new Promise((r) => setTimeout(r, 300));
+    await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { method: 'DELETE', headers: auth(acme) });
+    expect((await stream).events.map((e) => e.data.status)).toEqual(['queued', 'canceled']);
+  });
+});
+
+describe('polling niceties', () => {
+  it('answers 304 to If-None-Match and 303 to Prefer: return=redirect', async () => {
+    const { id } = await json(await post(acme, emailJob()));
+    const first = await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) });
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme, { 'if-none-match': etag }) })).status).toBe(304);
+
+    const form = new FormData();
+    form.append('type', 'resume.parse');
+    form.append('file', new Blob([JANE_TXT]), 'jane.txt');
+    const done = await json(await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: form }));
+    await until(async () => (await json(await fetch(`${stack.baseUrl}/v1/jobs/${done.id}`, { headers: auth(acme) }))).status === 'completed');
+    const redirect = await fetch(`${stack.baseUrl}/v1/jobs/${done.id}`, { headers: auth(acme, { prefer: 'return=redirect' }), redirect: 'manual' });
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.get('location')).toBe(`/v1/jobs/${done.id}/result`);
+  });
+
+  it('echoes request ids and sends security headers', async () => {
+    const res = await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme, { 'x-request-id': 'trace-123' }) });
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const own = await fetch(`${stack.baseUrl}/health/live`);
+    expect(own.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('limits requests per key with 429 and Retry-After', async () => {
+    const key = createKey('burst');
+    const replies = await Promise.all(Array.from({ length: 250 }, () => fetch(`${stack.baseUrl}/v1/jobs?limit=1`, { headers: auth(key) })));
+    const limited = replies.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0].headers.get('retry-after')).toBe('1');
+    expect(replies.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+  });
+});
