@@ -20,7 +20,7 @@ let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
 beforeAll(async () => {
   smtp = await startSmtpServer();
   hooks = await startWebhookReceiver();
-  stack = await startStack({ AUTH_REQUIRED: 'false', SMTP_URL: smtp.url, WEBHOOK_SECRET, MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), MAIL_FROM: 'shop@example.com' });
+  stack = await startStack({ AUTH_REQUIRED: 'false', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', SMTP_URL: smtp.url, WEBHOOK_SECRET, MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), MAIL_FROM: 'shop@example.com' });
 });
 
 afterAll(async () => {

@@ -66,6 +66,8 @@ export const EnvSchema = z.object({
     .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_ followed by base64')
     .default('whsec_bG9jYWwtZGV2ZWxvcG1lbnQtc2VjcmV0LWNoYW5nZS1tZQ=='),
   WEBHOOK_TIMEOUT_MS: int(10_000),
+  /** Private receivers webhooks may reach anyway (dev, tests): hosts or CIDRs, comma-separated. */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
   WEBHOOK_ATTEMPTS: int(8),
   /** Reconciler: re-add queued jobs that Redis lost, once they are this old. */
   RECONCILE_INTERVAL_MS: int(15_000),
