@@ -25,6 +25,8 @@ export const ErrorCode = {
   CorruptInput: 'corrupt_input',
   EncryptedInput: 'encrypted_input',
   TooManyPages: 'too_many_pages',
+  /** a limit on decompressed size, text length or pixels was hit (zip bombs, huge images) */
+  InputTooLarge: 'input_too_large',
   NoText: 'no_text',
   Timeout: 'timeout',
   SmtpRejected: 'smtp_rejected',

@@ -135,3 +135,87 @@ export async function janeTwoColumnPdf(): Promise<Buffer> {
       side('German: Basic');
     });
 }
+
+/** Jane's resume as a plain single-column text PDF (the source for the scanned variants). */
+export async function janeSingleColumnPdf(): Promise<Buffer> {
+  return makePdf((page, font, bold) => {
+    let y = 780;
+    const line = (text: string, f = font, size = 11, x = 60) => {
+      page.drawText(text, { x, y, size, font: f });
+      y -= size + 7;
+    };
+    line('Jane Q Doe', bold, 24);
+    line('Senior Software Engineer', font, 13);
+    line('jane.doe@example.com | +1 617 555 0142 | Boston, MA');
+    y -= 10;
+    line('EXPERIENCE', bold, 13);
+    line('Acme Corp, Boston, MA', bold);
+    page.drawText('Jan 2020 - Present', { x: 430, y: y + 18, size: 11, font });
+    line('Staff Engineer');
+    line('- Led the payments platform rewrite', font, 11, 70);
+    line('Globex Inc, New York, NY', bold);
+    page.drawText('03/2016 - 12/2019', { x: 430, y: y + 18, size: 11, font });
+    line('Software Engineer');
+    line('- Built the billing service', font, 11, 70);
+    y -= 6;
+    line('EDUCATION', bold, 13);
+    line('Massachusetts Institute of Technology', bold);
+    page.drawText('2015', { x: 430, y: y + 18, size: 11, font });
+    line('Bachelor of Science in Computer Science');
+    y -= 6;
+    line('SKILLS', bold, 13);
+    line('TypeScript, Go, Python, Kubernetes');
+  });
+}
+
+// pdfjs-dist is ESM-only: import() it without letting the CommonJS build rewrite the call
+const importEsm = new Function('s', 'return import(s)') as (s: string) => Promise<any>;
+async function loadPdfjsForFixtures(): Promise<any> {
+  const spec = 'pdfjs-dist/legacy/build/pdf.mjs';
+  try {
+    return await importEsm(spec);
+  } catch (err) {
+    // under Jest's vm sandbox (no --experimental-vm-modules), compile the import with Node's loader
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vm = require('node:vm') as typeof import('node:vm');
+    const loader = (vm.constants as any)?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    if (!loader) throw err;
+    const script = new vm.Script('(s) => import(s)', { importModuleDynamically: loader });
+    return (script.runInThisContext() as (s: string) => Promise<any>)(require.resolve(spec));
+  }
+}
+
+/**
+ * Rasterises the first page of a PDF (pdfjs draws the glyph outlines itself, so no system font is
+ * needed) — the pixels of a scan, without its text layer.
+ */
+export async function rasterizePdfPage(pdf: Buffer, opts: { dpi?: number; format?: 'png' | 'jpeg'; page?: number } = {}): Promise<Buffer> {
+  const pdfjs = await loadPdfjsForFixtures();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createCanvas } = require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+  const { dirname, join } = await import('node:path');
+  const standardFontDataUrl = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts') + '/';
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), verbosity: 0, disableFontFace: true, isEvalSupported: false, standardFontDataUrl }).promise;
+  try {
+    const page = await doc.getPage(opts.page ?? 1);
+    const viewport = page.getViewport({ scale: (opts.dpi ?? 150) / 72 });
+    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    await page.render({ canvasContext: ctx, canvas, viewport }).promise;
+    return opts.format === 'jpeg' ? canvas.encode('jpeg', 85) : canvas.encode('png');
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** An image-only PDF (no text layer), as a scanner makes: one JPEG per page at `dpi`. */
+export async function scannedPdf(source: Buffer, dpi = 150): Promise<Buffer> {
+  const jpeg = await rasterizePdfPage(source, { dpi, format: 'jpeg' });
+  const pdf = await PDFDocument.create();
+  const img = await pdf.embedJpg(jpeg);
+  const page = pdf.addPage([595, 842]);
+  page.drawImage(img, { x: 0, y: 0, width: 595, height: 842 });
+  return Buffer.from(await pdf.save());
+}

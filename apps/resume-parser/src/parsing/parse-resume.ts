@@ -3,6 +3,7 @@ import { ErrorCode } from '@jobdesk/contracts';
 import { extractDocx } from './extract/docx.extractor';
 import { ExtractedDocument, SourceFormat } from './extract/extracted-document.types';
 import { extractPdf } from './extract/pdf.extractor';
+import { extractImage } from './extract/image.extractor';
 import { extractText } from './extract/text.extractor';
 import { ParseError } from './parse-error';
 import { buildResume } from './sections/resume.builder';
@@ -52,6 +53,9 @@ function extract(bytes: Buffer, format: SourceFormat, opts: ParseResumeOptions &
     case 'txt':
     case 'md':
       return Promise.resolve().then(() => extractText(bytes, format));
+    case 'png':
+    case 'jpeg':
+      return extractImage(bytes, format, opts);
     default:
       throw new ParseError(ErrorCode.UnsupportedMediaType, `unsupported format: ${String(format)}`);
   }
