@@ -27,6 +27,8 @@ export const ErrorCode = {
   TooManyPages: 'too_many_pages',
   /** a limit on decompressed size, text length or pixels was hit (zip bombs, huge images) */
   InputTooLarge: 'input_too_large',
+  /** the bytes are another format than the one named (an HTML page sent as .pdf) */
+  FormatMismatch: 'format_mismatch',
   NoText: 'no_text',
   Timeout: 'timeout',
   SmtpRejected: 'smtp_rejected',

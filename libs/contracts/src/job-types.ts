@@ -13,7 +13,7 @@ export function isJobType(value: unknown): value is JobType {
 }
 
 /** File formats the system can recognise from an upload's bytes. */
-export type FileFormat = 'pdf' | 'docx' | 'txt' | 'md' | 'png' | 'jpeg' | 'zip' | 'unknown';
+export type FileFormat = 'pdf' | 'docx' | 'doc' | 'odt' | 'rtf' | 'html' | 'txt' | 'md' | 'png' | 'jpeg' | 'zip' | 'unknown';
 
 export interface RetryPolicy {
   /** Total attempts, the first one included. */
@@ -37,7 +37,7 @@ export const JOB_SPECS: Record<JobType, JobTypeSpec> = {
   'resume.parse': {
     type: 'resume.parse',
     input: 'file',
-    accepts: ['pdf', 'docx', 'txt', 'md'],
+    accepts: ['pdf', 'docx', 'doc', 'odt', 'rtf', 'html', 'txt', 'md', 'png', 'jpeg'],
     policy: { attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
   },
   'email.send': {

@@ -14,11 +14,25 @@ export function sniffFormat(head: Buffer, filename = ''): FileFormat {
   if (startsWith(head, [0x89, 0x50, 0x4e, 0x47])) return 'png';
   if (startsWith(head, [0xff, 0xd8, 0xff])) return 'jpeg';
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) {
-    // A DOCX is a zip whose entries name word/…; the first entries are usually within the head.
     const text = head.toString('latin1');
+    // ODF puts an uncompressed "mimetype" entry first (OASIS ODF 1.2 part 3, 3.3)
+    if (text.startsWith('mimetype', 30)) {
+      return text.startsWith('application/vnd.oasis.opendocument.text', 38) && !text.startsWith('application/vnd.oasis.opendocument.text-', 38) ? 'odt' : 'zip';
+    }
+    // A DOCX is a zip whose entries name word/…; the first entries are usually within the head.
     return text.includes('word/') || text.includes('[Content_Types].xml') ? 'docx' : 'zip';
   }
-  if (looksLikeText(head)) return /\.(md|markdown)$/i.test(filename) ? 'md' : 'txt';
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    // OLE2 compound file: Word 97-2003 unless its directory names another application's stream
+    const names = head.toString('utf16le');
+    if (/Workbook|Book|PowerPoint Document|__substg1|__nameid/.test(names) && !names.includes('WordDocument')) return 'unknown';
+    return 'doc';
+  }
+  if (head.toString('latin1', 0, 6) === '{\\rtf1' || head.toString('latin1', 0, 5) === '{\\rtf') return 'rtf';
+  if (looksLikeText(head)) {
+    if (looksLikeHtml(head)) return 'html';
+    return /\.(md|markdown)$/i.test(filename) ? 'md' : 'txt';
+  }
   return 'unknown';
 }
 
@@ -32,8 +46,23 @@ export function mimeOf(format: FileFormat): string {
     png: 'image/png',
     jpeg: 'image/jpeg',
     zip: 'application/zip',
+    html: 'text/html; charset=utf-8',
+    odt: 'application/vnd.oasis.opendocument.text',
+    rtf: 'application/rtf',
+    doc: 'application/msword',
     unknown: 'application/octet-stream',
   }[format];
+}
+
+/** An HTML document starts (after a BOM, blanks and comments) with a doctype or an html/head/body tag. */
+function looksLikeHtml(head: Buffer): boolean {
+  const t = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/^(\s|<!--[\s\S]*?-->|<\?xml[^>]*>)*/, '')
+    .slice(0, 200)
+    .toLowerCase();
+  return /^<!doctype\s+html|^<(html|head|body)[\s>]/.test(t);
 }
 
 function startsWith(buf: Buffer, sig: number[]): boolean {

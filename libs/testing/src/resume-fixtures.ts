@@ -219,3 +219,167 @@ export async function scannedPdf(source: Buffer, dpi = 150): Promise<Buffer> {
   page.drawImage(img, { x: 0, y: 0, width: 595, height: 842 });
   return Buffer.from(await pdf.save());
 }
+
+/** Jane's resume as a web page: header, sections, a list, a table row with dates, skill chips. */
+export const JANE_HTML = `<!DOCTYPE html>
+<html><head><title>Jane Q Doe – CV</title><style>.chip{display:inline-block}</style><script>var x = "<p>not text</p>";</script></head>
+<body>
+<header><h1>Jane Q Doe</h1><p>Senior Software Engineer</p>
+<p><a href="mailto:jane.doe@example.com">jane.doe@example.com</a> · +1 (617) 555-0142 · Boston, MA ·
+<a href="https://github.com/janedoe">github.com/janedoe</a></p></header>
+<section><h2>Experience</h2>
+<table><tr><td><strong>Staff Engineer</strong>, Acme Corp</td><td>Jan 2020 &ndash; Present</td></tr></table>
+<ul><li>Led the payments platform rewrite</li><li>Cut p95 latency by 40%</li></ul>
+<table><tr><td><strong>Software Engineer</strong>, Globex Inc</td><td>03/2016 - 12/2019</td></tr></table>
+<ul><li>Built the billing service</li></ul></section>
+<section><h2>Education</h2><p><b>Massachusetts Institute of Technology</b> — 2015</p><p>Bachelor of Science in Computer Science</p></section>
+<section><h2>Skills</h2><div><span class="chip">TypeScript</span><span class="chip">Go</span><span class="chip">Python</span></div></section>
+</body></html>`;
+
+/** Jane's resume as RTF, the way Word writes it: bold runs, tab-stop dates, list text, \\u escapes. */
+export const JANE_RTF = [
+  '{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0\\fswiss Arial;}{\\f1\\fnil Symbol;}}{\\colortbl;\\red0\\green0\\blue0;}',
+  '{\\*\\generator Riched20;}{\\info{\\title CV}{\\author Jane}}',
+  '\\pard\\b\\fs36 Jane Q Doe\\b0\\fs22\\par',
+  'Senior Software Engineer\\par',
+  'jane.doe@example.com \\u8226? +1 617 555 0142 \\u8226? Boston, MA\\par',
+  '{\\field{\\*\\fldinst HYPERLINK "https://github.com/janedoe"}{\\fldrslt GitHub}}\\par',
+  '\\pard\\b EXPERIENCE\\b0\\par',
+  '{\\b Staff Engineer \\endash  Acme Corp}\\tab Jan 2020 \\endash  Present\\par',
+  '{\\listtext\\f1\\\'b7\\tab}Led the payments platform rewrite\\par',
+  '{\\b Software Engineer \\endash  Globex Inc}\\tab 03/2016 - 12/2019\\par',
+  '{\\listtext\\f1\\\'b7\\tab}Built the billing service\\par',
+  '\\pard\\b EDUCATION\\b0\\par',
+  '{\\b Massachusetts Institute of Technology}\\tab 2015\\par',
+  'Bachelor of Science in Computer Science\\par',
+  '\\pard\\b SKILLS\\b0\\par',
+  'TypeScript, Go, Python\\par',
+  '}',
+].join('\n');
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Jane's resume as an OpenDocument text (what LibreOffice saves), built with adm-zip. */
+export function janeOdt(): Buffer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const AdmZip = require('adm-zip') as new () => { addFile(n: string, d: Buffer): void; toBuffer(): Buffer; getEntry(n: string): { header: { method: number } } | null };
+  const p = (text: string, style = 'Standard') => `<text:p text:style-name="${style}">${text}</text:p>`;
+  const body = [
+    `<text:h text:style-name="Heading_20_1" text:outline-level="1">Jane Q Doe</text:h>`,
+    p('Senior Software Engineer'),
+    p('jane.doe@example.com | +1 617 555 0142 | Boston, MA'),
+    `<text:h text:outline-level="2">Experience</text:h>`,
+    p(`<text:span text:style-name="T1">Staff Engineer – Acme Corp</text:span><text:tab/>Jan 2020 – Present`),
+    `<text:list><text:list-item>${p('Led the payments platform rewrite')}</text:list-item></text:list>`,
+    p(`<text:span text:style-name="T1">Software Engineer – Globex Inc</text:span><text:tab/>03/2016 - 12/2019`),
+    `<text:list><text:list-item>${p('Built the billing service')}</text:list-item></text:list>`,
+    `<text:h text:outline-level="2">Education</text:h>`,
+    p(`<text:span text:style-name="T1">${xmlEscape('Massachusetts Institute of Technology')}</text:span><text:tab/>2015`),
+    p('Bachelor of Science in Computer Science'),
+    `<text:h text:outline-level="2">Skills</text:h>`,
+    `<table:table><table:table-row><table:table-cell>${p('TypeScript, Go, Python')}</table:table-cell></table:table-row></table:table>`,
+  ].join('');
+  const content =
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" ' +
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" ' +
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0">' +
+    '<office:automatic-styles><style:style style:name="T1" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles>' +
+    `<office:body><office:text>${body}</office:text></office:body></office:document-content>`;
+  const zip = new AdmZip();
+  zip.addFile('mimetype', Buffer.from('application/vnd.oasis.opendocument.text'));
+  zip.getEntry('mimetype')!.header.method = 0;
+  zip.addFile('content.xml', Buffer.from(content));
+  zip.addFile('META-INF/manifest.xml', Buffer.from('<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>'));
+  return zip.toBuffer();
+}
+
+// ---- hostile files -----------------------------------------------------------------------
+
+/** A PDF with `pages` blank pages (2,000 for the page-limit test). */
+export async function manyPagesPdf(pages: number): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  for (let i = 0; i < pages; i++) pdf.addPage([200, 200]);
+  return Buffer.from(await pdf.save({ objectsPerTick: Infinity }));
+}
+
+/**
+ * A DOCX-shaped zip bomb: a valid [Content_Types].xml and a word/document.xml whose deflated
+ * ~100 KB expand to `inflatedMb` MiB of spaces.
+ */
+export function docxZipBomb(inflatedMb = 200): Buffer {
+  const types = Buffer.from('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>');
+  return zipBomb({ name: '[Content_Types].xml', data: types }, 'word/document.xml', inflatedMb);
+}
+
+/** The same for OpenDocument: a stored mimetype entry, then a content.xml bomb. */
+export function odtZipBomb(inflatedMb = 200): Buffer {
+  return zipBomb({ name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.text') }, 'content.xml', inflatedMb);
+}
+
+function zipBomb(first: { name: string; data: Buffer }, bombName: string, inflatedMb: number): Buffer {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const zlib = require('node:zlib') as typeof import('node:zlib');
+  const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  const deflate = zlib.deflateRawSync(Buffer.concat(Array.from({ length: inflatedMb }, () => chunk)), { level: 9 });
+  const entries: Array<{ name: string; data: Buffer; size: number; method: number }> = [
+    { name: first.name, data: first.data, size: first.data.length, method: 0 },
+    { name: bombName, data: deflate, size: inflatedMb * 1024 * 1024, method: 8 },
+  ];
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(e.method, 8);
+    lh.writeUInt32LE(e.data.length, 18);
+    lh.writeUInt32LE(e.size >>> 0, 22);
+    lh.writeUInt16LE(name.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(e.method, 10);
+    ch.writeUInt32LE(e.data.length, 20);
+    ch.writeUInt32LE(e.size >>> 0, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    locals.push(lh, name, e.data);
+    centrals.push(ch, name);
+    offset += 30 + name.length + e.data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, eocd]);
+}
+
+/** A PDF whose trailer names a standard security handler with an unknown user password. */
+export function encryptedPdf(): Buffer {
+  const hex = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * 37 + seed) % 256).toString(16).padStart(2, '0')).join('');
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>',
+    '<< /Length 8 >>\nstream\n(secret)\nendstream',
+    `<< /Filter /Standard /V 1 /R 2 /O <${hex(11)}> /U <${hex(97)}> /P -44 >>`,
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 5 0 R /ID [<${hex(3).slice(0, 32)}> <${hex(3).slice(0, 32)}>] >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}

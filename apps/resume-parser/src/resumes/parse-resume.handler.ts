@@ -4,7 +4,7 @@ import { JobContext, JobFailure, JobHandler, JobResult } from '@jobdesk/queue';
 import { ObjectNotFoundError, ObjectStorage } from '@jobdesk/storage';
 import { ParseFormat, ResumeParser } from './resume-parser.pool';
 
-const FORMATS: readonly string[] = ['pdf', 'docx', 'txt', 'md'];
+const FORMATS: readonly string[] = ['pdf', 'docx', 'doc', 'odt', 'rtf', 'html', 'txt', 'md', 'png', 'jpeg'];
 
 /** resume.parse: read the upload, parse it off the event loop, return JSON Resume. */
 @Injectable()

@@ -6,7 +6,7 @@ import { ErrorCode, ResumeDocument } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { JobFailure } from '@jobdesk/queue';
 
-export type ParseFormat = 'pdf' | 'docx' | 'txt' | 'md';
+export type ParseFormat = 'pdf' | 'docx' | 'doc' | 'odt' | 'rtf' | 'html' | 'txt' | 'md' | 'png' | 'jpeg';
 
 /** Port: bytes of a resume → JSON Resume. */
 export abstract class ResumeParser {

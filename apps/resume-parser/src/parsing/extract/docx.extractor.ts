@@ -3,21 +3,38 @@ import { ParseError } from '../parse-error';
 import { ExtractedDocument, ExtractedLine, ExtractOptions } from './extracted-document.types';
 import { htmlToLines } from './html-lines.util';
 
+import { DEFAULT_ZIP_LIMITS, readZipEntries, ZipLimits } from './zip.util';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mammoth = require('mammoth') as {
-  convertToHtml(input: { buffer: Buffer }): Promise<{ value: string; messages: Array<{ message: string }> }>;
+  convertToHtml(input: { buffer: Buffer }, options?: object): Promise<{ value: string; messages: Array<{ message: string }> }>;
   extractRawText(input: { buffer: Buffer }): Promise<{ value: string }>;
+  images: { imgElement(f: (image: unknown) => Promise<{ src: string }>): unknown };
 };
 
-export async function extractDocx(bytes: Buffer, opts: ExtractOptions): Promise<ExtractedDocument> {
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+export async function extractDocx(bytes: Buffer, opts: ExtractOptions, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ExtractedDocument> {
+  // a password-protected DOCX is an OLE2 container holding the encrypted package
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(OLE_MAGIC)) {
+    if (bytes.includes(Buffer.from('EncryptedPackage', 'utf16le'))) throw new ParseError(ErrorCode.EncryptedInput, 'the DOCX is password-protected');
+    throw new ParseError(ErrorCode.CorruptInput, 'not a DOCX file (an OLE2 file: legacy .doc?)');
+  }
   // every DOCX is a zip: refuse anything else before mammoth's slower failure path
   if (bytes.length < 22 || bytes.readUInt32LE(0) !== 0x04034b50) {
     throw new ParseError(ErrorCode.CorruptInput, 'not a DOCX file (no zip header)');
   }
+  // mammoth inflates every XML part in memory: inflate them here first, within a budget, so a
+  // zip bomb ends as input_too_large instead of exhausting the worker's heap
+  const parts = readZipEntries(bytes, 'DOCX', (n) => /\.(xml|rels)$/i.test(n), limits);
+  if (!parts.has('word/document.xml') && ![...parts.keys()].some((k) => /^word\/document\d*\.xml$/.test(k))) {
+    throw new ParseError(ErrorCode.CorruptInput, 'unreadable DOCX: no word/document.xml');
+  }
   const warnings: string[] = [];
   let lines: ExtractedLine[] = [];
   try {
-    const html = await mammoth.convertToHtml({ buffer: bytes });
+    // images are never read: a resume's photo adds nothing and may be huge
+    const html = await mammoth.convertToHtml({ buffer: bytes }, { convertImage: mammoth.images.imgElement(() => Promise.resolve({ src: '' })) });
     lines = htmlToLines(html.value);
   } catch (err) {
     const msg = String((err as Error)?.message ?? err);
