@@ -38,11 +38,15 @@ if (env.AUTH_REQUIRED === 'false') {
 }
 
 let stopping = false;
-const children = APPS.map(({ name, port }, i) => {
+const children = new Map();
+
+/** Starts one app; if it dies on its own, starts it again (like a process supervisor would). */
+function launch({ name, port }, i, restarts = 0) {
   const child = spawn(process.execPath, ['--enable-source-maps', dist(name)], {
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.set(name, child);
   const tag = `\x1b[${COLORS[i]}m${name.padEnd(13)}\x1b[0m|`;
   for (const stream of [child.stdout, child.stderr]) {
     let buf = '';
@@ -53,23 +57,34 @@ const children = APPS.map(({ name, port }, i) => {
       for (const line of lines) process.stdout.write(`${tag} ${line}\n`);
     });
   }
+  const startedAt = Date.now();
   child.on('exit', (code, signal) => {
     if (stopping) return;
-    console.error(`${tag} exited (${signal ?? code}); stopping the others`);
-    stop(1);
+    // A crash right after start (bad config, port taken) would loop: back off, then give up.
+    const again = Date.now() - startedAt > 30_000 ? 0 : restarts + 1;
+    if (again > 5) {
+      console.error(`${tag} exited (${signal ?? code}) ${again} times in a row; stopping everything`);
+      return stop(1);
+    }
+    const delay = Math.min(10_000, 500 * 2 ** again);
+    console.error(`${tag} exited (${signal ?? code}); restarting in ${delay} ms`);
+    setTimeout(() => !stopping && launch({ name, port }, i, again), delay);
   });
-  return child;
-});
+}
+APPS.forEach((app, i) => launch(app, i));
+
+const running = (c) => c.exitCode === null && c.signalCode === null;
 
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  const all = [...children.values()];
+  for (const c of all) if (running(c)) c.kill('SIGTERM');
   const timer = setTimeout(() => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    for (const c of all) if (running(c)) c.kill('SIGKILL');
     process.exit(code || 1);
   }, 15_000);
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.on('exit', r))))).then(() => {
+  Promise.all(all.map((c) => (running(c) ? new Promise((r) => c.on('exit', r)) : null))).then(() => {
     clearTimeout(timer);
     process.exit(code);
   });

@@ -151,14 +151,15 @@ describe('email.send', () => {
 });
 
 describe('bad input gets a clear 4xx problem and the service stays healthy', () => {
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(500, 1)]);
+  // Bytes decide, not names: an executable named resume.pdf is still an executable.
+  const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(500, 1)]);
   const cases: Array<[string, () => Promise<Response>, number, string]> = [
     ['an unknown type', () => submitJson(stack.baseUrl, { type: 'video.transcode', input: {} }), 422, 'unknown_job_type'],
     ['an unknown type in a form', () => submitFile(stack.baseUrl, Buffer.from('x'), 'a.txt', { type: 'nope' }), 422, 'unknown_job_type'],
     ['a form without a file', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: formWith({ type: 'resume.parse' }) }), 400, 'missing_file'],
     ['an empty file', () => submitFile(stack.baseUrl, Buffer.alloc(0), 'empty.pdf'), 422, 'empty_file'],
     ['a file over the limit', () => submitFile(stack.baseUrl, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(UPLOAD_LIMIT + 10, 0x20)]), 'big.pdf'), 413, 'payload_too_large'],
-    ['a PNG sent as a resume', () => submitFile(stack.baseUrl, png, 'resume.pdf'), 415, 'unsupported_media_type'],
+    ['an executable sent as a resume', () => submitFile(stack.baseUrl, elf, 'resume.pdf'), 415, 'unsupported_media_type'],
     ['malformed JSON', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "email.send",' }), 400, 'malformed_json'],
     ['a JSON body for a file job', () => submitJson(stack.baseUrl, { type: 'resume.parse', input: {} }), 415, 'unsupported_media_type'],
     ['invalid email input', () => submitJson(stack.baseUrl, { type: 'email.send', input: { to: 'not-an-address', subject: 's', text: 't' } }), 422, 'validation_failed'],
@@ -181,7 +182,7 @@ describe('bad input gets a clear 4xx problem and the service stays healthy', () 
     const inputs = join(stack.env.STORAGE_DIR, 'inputs');
     const before = existsSync(inputs) ? readdirSync(inputs).length : 0;
     const rejected = await Promise.all([
-      submitFile(stack.baseUrl, png, 'a.pdf'),
+      submitFile(stack.baseUrl, elf, 'a.pdf'),
       submitFile(stack.baseUrl, Buffer.alloc(0), 'a.pdf'),
       submitFile(stack.baseUrl, Buffer.alloc(UPLOAD_LIMIT + 1, 0x41), 'a.txt'),
       submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'a.txt', { type: 'nope' }),

@@ -10,7 +10,11 @@ export const SubmitJobBody = z
     notify: NotifyTargets.optional(),
     metadata: Metadata.optional(),
     priority: z.number().int().min(0).max(1000).optional(),
-    run_at: z.string().datetime({ offset: true }).optional(),
+    run_at: z
+      .string()
+      .datetime({ offset: true })
+      .refine((v) => Date.parse(v) < Date.now() + 366 * 86_400_000, { message: 'run_at may be at most a year ahead' })
+      .optional(),
     max_attempts: z.number().int().min(1).max(25).optional(),
     timeout_s: z.number().int().min(1).max(3600).optional(),
   })

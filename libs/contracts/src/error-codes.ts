@@ -34,5 +34,6 @@ export const ErrorCode = {
   SmtpRejected: 'smtp_rejected',
   SmtpUnavailable: 'smtp_unavailable',
   WorkerError: 'worker_error',
+  WorkerLost: 'worker_lost',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

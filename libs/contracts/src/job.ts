@@ -65,6 +65,8 @@ export const CreateJobRequest = z.object({
   runAt: z.string().datetime().nullable().default(null),
   maxAttempts: z.number().int().min(1).max(25).nullable().default(null),
   timeoutMs: z.number().int().min(1000).max(3_600_000).nullable().default(null),
+  /** Epoch ms after which the caller has given up (answered 503): the tracker must not commit. */
+  deadline: z.number().int().positive().nullable().default(null),
   /** With the request's fingerprint: the same key and body return the first job. */
   idempotency: z.object({ key: z.string().min(1).max(255), fingerprint: z.string() }).nullable().default(null),
 });

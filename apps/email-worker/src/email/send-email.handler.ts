@@ -34,5 +34,5 @@ export function smtpFailure(e: unknown): JobFailure {
   const err = e as { responseCode?: number; response?: string; message?: string };
   const reply = err.response ?? err.message ?? String(e);
   if (err.responseCode && err.responseCode >= 500) return new JobFailure(ErrorCode.SmtpRejected, `SMTP server rejected the message: ${reply}`, false);
-  return new JobFailure(ErrorCode.SmtpUnavailable, `SMTP delivery failed, will retry: ${reply}`, true);
+  return new JobFailure(ErrorCode.SmtpUnavailable, `SMTP delivery failed (temporary): ${reply}`, true);
 }

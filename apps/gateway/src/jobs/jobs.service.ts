@@ -30,7 +30,27 @@ import { UploadTap } from './upload-tap';
 import { createHash } from 'node:crypto';
 import { uuidv7 } from './uuid-v7';
 
-const issues = (e: z.ZodError, prefix = '') => e.issues.map((i) => ({ field: prefix + i.path.join('.'), message: i.message }));
+const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'metadata', 'priority']);
+
+/** Zod issues as `{field, message}`; for a union, the branch that came closest explains best. */
+function issues(e: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): Array<{ field: string; message: string }> {
+  return e.issues.flatMap((i) => {
+    const at = (prefix + i.path.join('.')).replace(/\.$/, '');
+    if (i.code === 'invalid_union' && i.errors.length) {
+      const closest = [...i.errors].sort((a, b) => a.length - b.length)[0];
+      return issues({ issues: closest }, at ? `${at}.` : '');
+    }
+    return [{ field: at, message: i.message }];
+  });
+}
+
+/** PostgreSQL cannot store NUL in text or JSON; say so instead of failing later. */
+function hasNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(hasNul);
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x));
+  return false;
+}
 
 /**
  * Turns submissions into jobs. Order matters for rule 1 (a 202 is durable): the input is
@@ -49,6 +69,10 @@ export class JobsService {
   ) {}
 
   async submitJson(tenant: string, raw: unknown, idempotencyKey?: string): Promise<CreateJobReply> {
+    if (raw === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, 'send a JSON object with Content-Type: application/json, or a multipart/form-data upload');
+    }
+    if (hasNul(raw)) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'strings may not contain NUL (\\u0000) characters');
     const body = SubmitJobBody.safeParse(raw);
     if (!body.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'the job request is invalid', { errors: issues(body.error) });
     const b = body.data;
@@ -82,6 +106,8 @@ export class JobsService {
     try {
       for await (const part of req.parts()) {
         if (part.type === 'field') {
+          if (!MULTIPART_FIELDS.has(part.fieldname)) throw new ApiProblem(422, ErrorCode.ValidationFailed, `unknown form field "${part.fieldname.slice(0, 64)}"; fields: ${[...MULTIPART_FIELDS].join(', ')}`);
+          if (String(part.value).includes('\u0000')) throw new ApiProblem(422, ErrorCode.ValidationFailed, `the field "${part.fieldname}" contains a NUL character`);
           fields[part.fieldname] = String(part.value);
         } else if (file || part.fieldname !== 'file') {
           await part.toBuffer().catch(() => undefined);
@@ -152,7 +178,7 @@ export class JobsService {
   }
 
   private async create(req: CreateJobRequest): Promise<CreateJobReply> {
-    return this.rpc.request<CreateJobReply>(this.s.trackerCreate, req);
+    return this.rpc.request<CreateJobReply>(this.s.trackerCreate, { ...req, deadline: Date.now() + this.config.RPC_TIMEOUT_MS });
   }
 
   private knownType(type: unknown): (typeof JOB_TYPES)[number] {

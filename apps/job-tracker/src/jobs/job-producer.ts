@@ -11,6 +11,8 @@ export abstract class JobProducer {
   abstract enqueue(job: Job): Promise<void>;
   /** Whether the queue still holds the job (reconciler). */
   abstract has(job: Pick<Job, 'id' | 'type'>): Promise<boolean>;
+  /** Why the queue gave up on the job without a worker saying so (e.g. it stalled too often), or null. */
+  abstract abandoned(job: Pick<Job, 'id' | 'type'>): Promise<string | null>;
   abstract remove(job: Pick<Job, 'id' | 'type'>): Promise<void>;
 }
 
@@ -43,6 +45,12 @@ export class BullJobProducer extends JobProducer {
   async has(job: Pick<Job, 'id' | 'type'>): Promise<boolean> {
     const q = this.queues[job.type as JobType];
     return !!q && !!(await q.getJob(job.id));
+  }
+
+  async abandoned(job: Pick<Job, 'id' | 'type'>): Promise<string | null> {
+    const found = await this.queues[job.type as JobType]?.getJob(job.id);
+    if (!found || !(await found.isFailed())) return null;
+    return found.failedReason || 'the queue gave up on the job';
   }
 
   async remove(job: Pick<Job, 'id' | 'type'>): Promise<void> {

@@ -256,8 +256,26 @@ describe('JobsService (real PostgreSQL)', () => {
       const producer = strictFake<JobProducer>('JobProducer', {
         enqueue: async (job) => void enqueued.push(job.id),
         has: async (job) => inQueue.has(job.id),
+        abandoned: async (job) => abandoned.get(job.id) ?? null,
       });
       reconciler = new ReconcilerService(orm.em, producer, jobs, config);
+    });
+    const abandoned = new Map<string, string>();
+
+    it('fails a processing job the queue abandoned after its worker kept dying', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      await jobs.applyEvent({ id: 'e-start', type: 'job.started', version: 1, occurredAt: new Date().toISOString(), correlationId: 'c', data: { jobId: req.id, tenant: req.tenant, attempt: 1 } });
+      await age(req.id);
+      inQueue.add(req.id);
+      abandoned.set(req.id, 'job stalled more than allowable limit');
+
+      await reconciler.sweep();
+
+      const job = await findJob(req.id);
+      expect(job).toMatchObject({ status: 'failed', error: { code: 'worker_lost' } });
+      expect(job?.error?.message).toMatch(/stalled/);
+      expect(await transitions(req.id)).toEqual(['queued', 'processing', 'failed']);
     });
 
     /** Makes a job look untouched for longer than RECONCILE_AFTER_MS. */

@@ -33,6 +33,7 @@ import { decodeCursor, encodeCursor } from './list-cursor';
 import { JobProducer } from './job-producer';
 
 type CreateJob = z.output<typeof CreateJobRequest>;
+const DEADLINE_MARGIN_MS = 500;
 type CancelJob = z.output<typeof CancelJobRequest>;
 type ListJobs = z.output<typeof ListJobsRequest>;
 type Transitions = z.output<typeof TransitionsRequest>;
@@ -87,6 +88,11 @@ export class JobsService {
     });
     this.em.persist(job);
     this.em.persist(this.em.create(JobTransition, { job, fromStatus: null, toStatus: 'queued', attempt: 0, eventId: null }));
+    // The gateway answers 503 once its wait is over; committing after that would make a job the
+    // client was told does not exist (and a retry would make a second one).
+    if (req.deadline && Date.now() > req.deadline - DEADLINE_MARGIN_MS) {
+      throw new RpcFailure(ErrorCode.ServiceUnavailable, 'the request expired before job-tracker could take it', 503);
+    }
     try {
       await this.em.flush();
     } catch (e) {
@@ -264,6 +270,20 @@ export class JobsService {
     if (statusChanged && isTerminal(job.status)) this.finished.inc({ type: job.type, status: job.status });
     const terminalEvent = event.type === 'job.completed' || (event.type === 'job.failed' && !event.data.willRetry);
     if (isTerminal(job.status) && (statusChanged || terminalEvent)) await this.announceFinished(job);
+  }
+
+  /** Ends a job the queue abandoned (its worker died on it repeatedly) as failed, through the state machine. */
+  async failLost(jobId: string, attempt: number, reason: string): Promise<void> {
+    const job = await this.em.fork().findOne(Job, { id: jobId });
+    if (!job) return;
+    await this.applyEvent({
+      id: `${jobId}.lost.${attempt}`,
+      type: 'job.failed',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: job.correlationId,
+      data: { jobId, tenant: job.tenant, attempt: Math.max(1, attempt), willRetry: false, error: { code: ErrorCode.WorkerLost, message: `the worker stopped without reporting: ${reason}` } },
+    });
   }
 
   private broadcast(job: Job, seq: number | null): void {

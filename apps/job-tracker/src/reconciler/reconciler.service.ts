@@ -56,11 +56,19 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         { orderBy: { updatedAt: 'asc' }, limit: 500 },
       );
       let readded = 0;
+      const lost: Array<{ job: Job; reason: string }> = [];
       for (const job of stale) {
-        if (await this.producer.has(job)) continue;
+        if (await this.producer.has(job)) {
+          // A worker that crashes on a job every time (out of memory, say) never reports; BullMQ
+          // fails it as stalled. Without this the job would show "processing" for ever.
+          const reason = job.status === 'processing' ? await this.producer.abandoned(job) : null;
+          if (reason) lost.push({ job, reason });
+          continue;
+        }
         await this.producer.enqueue(job);
         readded++;
       }
+      for (const { job, reason } of lost) await this.jobs.failLost(job.id, job.attempt, reason);
       if (readded) this.log.warn(`re-added ${readded} job(s) missing from their queue`);
       return readded;
     });
