@@ -4,7 +4,7 @@ import { ParseResumeHandler } from './resumes/parse-resume.handler';
 import { ResumeParser, ThreadPoolResumeParser } from './resumes/resume-parser.pool';
 
 @Module({
-  imports: [WorkerAppModule.forQueue('resume-parser', 'resume.parse')],
+  imports: [WorkerAppModule.forQueues('resume-parser', ['resume.parse'])],
   providers: [jobProcessor('resume.parse', ParseResumeHandler), ParseResumeHandler, { provide: ResumeParser, useClass: ThreadPoolResumeParser }],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { ErrorCode } from '@jobdesk/contracts';
 import { ParseError } from '../parse-error';
 import { ExtractedDocument, ExtractedLine } from './extracted-document.types';
+import { BULLET_GLYPH } from './html-lines.util';
 
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 const utf16 = (s: string) => Buffer.from(s, 'utf16le');
@@ -35,8 +36,13 @@ export function docTextToLines(text: string): ExtractedLine[] {
       .split(/\t+|\u0007/)
       .map((c) => c.replace(/\s+/g, ' ').trim())
       .filter(Boolean);
+    let typed = false;
+    if (cells.length > 1 && BULLET_GLYPH.test(cells[0])) {
+      cells.shift();
+      typed = true;
+    }
     cells.forEach((c, i) => {
-      const bullet = /^[•·▪◦●○■□➢➤►▸✓✔*\uF0B7\uF0A7\uF0D8\uF076]\s*/u.exec(c);
+      const bullet = typed && i === 0 ? /^/.exec(c) : /^[•·▪◦●○■□➢➤►▸✓✔*\uF0B7\uF0A7\uF0D8\uF076]\s*/u.exec(c);
       lines.push({
         text: bullet ? c.slice(bullet[0].length) : c,
         page: 1,

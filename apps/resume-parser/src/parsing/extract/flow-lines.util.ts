@@ -1,4 +1,5 @@
 import { ExtractedLine, LineKind } from './extracted-document.types';
+import { BULLET_GLYPH } from './html-lines.util';
 
 interface Part {
   text: string;
@@ -67,7 +68,7 @@ export class FlowLines {
 
   flush(): void {
     const parts = this.parts;
-    const kind = this.kind;
+    const blockKind = this.kind;
     const url = this.url;
     this.parts = [];
     this.kind = 'text';
@@ -82,6 +83,11 @@ export class FlowLines {
       .split(/\t+/)
       .map((c) => c.replace(/\s+/g, ' ').trim())
       .filter(Boolean);
+    let kind = blockKind;
+    if (cells.length > 1 && BULLET_GLYPH.test(cells[0])) {
+      cells.shift();
+      kind = 'bullet';
+    }
     cells.forEach((text, i) => {
       const sameRow = i > 0 || (this.rowOpen && this.rowHasLine && i === 0 && this.isFirstBlockOfCell);
       this.lines.push({

@@ -76,12 +76,19 @@ export function htmlToLines(html: string): ExtractedLine[] {
   return lines;
 }
 
+export const BULLET_GLYPH = /^[•◦▪▫■□●○➤➢►▶▸✓✔✗☐⁃∙·*‣–\-\uF0B7\uF0A7\uF0D8\uF076\uF0FC]$/u;
+
 function emitBlock(block: Block, out: ExtractedLine[]): void {
   const raw = block.parts.map((p) => p.text).join('');
   const visible = block.parts.filter((p) => p.text.trim());
   const boldChars = visible.filter((p) => p.bold).reduce((n, p) => n + p.text.trim().length, 0);
   const chars = visible.reduce((n, p) => n + p.text.trim().length, 0);
   const cells = raw.split(/\t+/).map((c) => c.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  // a typed bullet and a tab ("➢<tab>Led the team"): the bullet marks the line, it is no cell
+  if (cells.length > 1 && BULLET_GLYPH.test(cells[0])) {
+    cells.shift();
+    block = { ...block, kind: 'bullet' };
+  }
   cells.forEach((text, i) => {
     const isBold = i === 0 ? boldChars > chars / 2 || (boldChars > 0 && boldCovers(block, text)) : false;
     out.push({

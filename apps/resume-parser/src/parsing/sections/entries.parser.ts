@@ -1,6 +1,6 @@
 import { ExtractedLine } from '../extract/extracted-document.types';
 import { DateRange, findDateRange } from './date.normaliser';
-import { splitPieces } from './header-pieces.util';
+import { endsWithLegalForm, splitPieces } from './header-pieces.util';
 import { Item, stripBullet, toItems } from './line-items.util';
 
 export interface RawEntry {
@@ -35,7 +35,13 @@ function toRows(lines: ExtractedLine[]): Row[] {
   return rows;
 }
 
-const isHeaderish = (r: Row) => !r.bullet && r.text.length <= 110 && !/[.!]$/.test(r.text.trim());
+/** A header row is short and not a sentence; "Fennwick & Hale S.L." ends in a dot and is still one. */
+const isHeaderish = (r: Row) => {
+  if (r.bullet || r.text.length > 110) return false;
+  const t = r.text.trim();
+  if (!/[.!]$/.test(t)) return true;
+  return endsWithLegalForm(t) || (t.split(/\s+/).length <= 4 && !/!$/.test(t));
+};
 
 /**
  * Splits an experience/education section into entries anchored on their date lines. The

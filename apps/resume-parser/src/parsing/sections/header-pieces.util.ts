@@ -4,6 +4,12 @@ const LEGAL = /^(inc|ltd|llc|llp|gmbh|ag|sa|s\.a|sl|s\.l|ab|plc|bv|b\.v|aps|pty|
 const TITLE_WORDS = /\b(engineer|developer|manager|analyst|scientist|designer|architect|consultant|specialist|assistant|intern|internship|trainee|lead|head|director|officer|accountant|nurse|administrator|coordinator|associate|executive|representative|technician|programmer|researcher|editor|writer|teacher|lecturer|professor|founder|co-founder|owner|partner|advisor|adviser|controller|auditor|clerk|agent|supervisor|president|vp|cto|ceo|cfo|coo|principal|staff|senior|junior|sr|jr|chief|fellow|student|volunteer|tutor|instructor|recruiter|marketer|strategist|producer|operator|physician|doctor|therapist|pharmacist|paralegal|lawyer|attorney|counsel|buyer|planner|estimator|surveyor|machinist|mechanic|electrician|chef|cook|bookkeeper|cashier|secretary|receptionist|healthcare|caregiver|midwife|paramedic|product owner|scrum master|devops|sre|data|software|full-stack|frontend|backend)\b/i;
 const ORG_WORDS = /\b(inc|ltd|llc|gmbh|ab|plc|b\.v|aps|s\.l|pty|corp|company|group|labs?|systems|technologies|solutions|software|analytics|hospital|clinic|health|bank|capital|partners|holdings|consulting|studio|university|college|school|institute|foundation|agency|ventures|industries|manufacturing|aerospace|robotics|financial|media|networks)\b/i;
 
+/** "Acme Corp." / "Fennwick & Hale S.L." / "Tidewell Health plc": ends in a legal form. */
+export function endsWithLegalForm(s: string): boolean {
+  const last = s.trim().split(/[\s,]+/).pop() ?? '';
+  return LEGAL.test(last);
+}
+
 export function isTitleLike(s: string): boolean {
   return TITLE_WORDS.test(s) && !ORG_WORDS.test(s.replace(/\b(software|data|health|financial)\b/gi, ''));
 }

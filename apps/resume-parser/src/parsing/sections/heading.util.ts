@@ -119,6 +119,8 @@ export function splitSections(lines: ExtractedLine[], opts: { fuzzy?: boolean } 
     if (consumed.has(i)) continue;
     const line = lines[i];
     let key = classifyHeading(line, body, opts.fuzzy);
+    // "Tools:" with its items on the same row is a group label inside a section, not a heading
+    if (key && /:\s*$/.test(line.text) && lines[i + 1]?.sameRowAsPrev && sections.length > 1) key = undefined;
     let title = line.text;
     // headings wrapped over two lines in narrow sidebars or table cells ("PROFESSIONAL" / "CERTIFICATIONS");
     // in table layouts the cell's other columns sit between the two halves

@@ -18,7 +18,8 @@ function grouped(lines: ExtractedLine[]): ResumeSkill[] {
     const m = GROUP_RE.exec(text);
     const cur = groups[groups.length - 1];
     if (m) groups.push({ name: m[1].trim(), text: m[2] });
-    else if (cur) cur.text += /[,;|]\s*$/.test(cur.text) || l.sameRowAsPrev ? ` ${text}` : (wrapJoin(cur.text) ? ' ' : ', ') + text;
+    // chips / cells on the label's row are separate items; a wrapped comma list continues
+    else if (cur) cur.text += !cur.text.trim() || /[,;|•·]\s*$/.test(cur.text) ? ` ${text}` : l.sameRowAsPrev ? `, ${text}` : (wrapJoin(cur.text) ? ' ' : ', ') + text;
   }
   return groups.map((g) => ({ name: g.name, keywords: splitList(g.text) })).filter((g) => g.keywords.length);
 }

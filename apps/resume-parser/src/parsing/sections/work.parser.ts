@@ -9,11 +9,12 @@ export function parseWork(lines: ExtractedLine[]): ResumeWork[] {
       const work: ResumeWork = {};
       const atoms: Array<{ text: string; bold: boolean }> = [];
       let location: string | undefined;
-      for (const piece of entry.pieces) {
-        const { atoms: a, location: loc } = splitPieces(piece.text);
+      const split = entry.pieces.map((piece) => ({ piece, ...splitPieces(piece.text) }));
+      for (const { piece, atoms: a, location: loc } of split) {
         location ??= loc;
-        // a bold run that Word kept apart from the rest ("Staff Nurse – Acute Medicine") is one atom
-        if (piece.bold && entry.pieces.length > 1 && a.length > 1 && !a.some(isOrgLike)) atoms.push({ text: piece.text, bold: true });
+        // a bold run that Word kept apart from the company ("Staff Nurse – Acute Medicine") is one atom
+        const othersNameSomething = split.some((o) => o.piece !== piece && o.atoms.length > 0);
+        if (piece.bold && othersNameSomething && a.length > 1 && !a.some(isOrgLike)) atoms.push({ text: piece.text, bold: true });
         else atoms.push(...a.map((text) => ({ text, bold: piece.bold })));
       }
       assignWorkFields(work, atoms.map((a) => a.text));
@@ -36,6 +37,22 @@ export function parseWork(lines: ExtractedLine[]): ResumeWork[] {
 }
 
 function assignWorkFields(work: ResumeWork, atoms: string[]): void {
+  const titleAt = atoms.findIndex(isTitleLike);
+  const orgAt = atoms.findIndex((a, i) => i !== titleAt && isOrgLike(a));
+  if (titleAt >= 0 && orgAt >= 0 && atoms.length > 2) {
+    // "Staff Nurse – Acute Medicine – Mistral Peak Hospital Inc.": what sits next to the title,
+    // on the side away from the company, still belongs to the title
+    const step = orgAt > titleAt ? -1 : 1;
+    let from = titleAt;
+    let to = titleAt;
+    if (step === -1) while (to + 1 < orgAt && !isOrgLike(atoms[to + 1])) to++;
+    else while (from - 1 > orgAt && !isOrgLike(atoms[from - 1])) from--;
+    if (to > from) {
+      work.position = atoms.slice(from, to + 1).join(' – ');
+      work.name = atoms[orgAt];
+      return;
+    }
+  }
   const rest = [...atoms];
   const titleIdx = rest.findIndex(isTitleLike);
   if (titleIdx >= 0) work.position = rest.splice(titleIdx, 1)[0];
