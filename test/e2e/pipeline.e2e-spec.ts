@@ -150,6 +150,15 @@ describe('email.send', () => {
   });
 });
 
+describe('noop', () => {
+  it('is retried after failing attempts and completes on the third', async () => {
+    const res = await submitJson(stack.baseUrl, { type: 'noop', max_attempts: 3, input: { ms: 10, fail_attempts: 2 } });
+    const done = await waitForEnd(stack.baseUrl, (await json(res)).id);
+    expect(done).toMatchObject({ status: 'completed', attempts: 3 });
+    expect(await json(await fetch(stack.baseUrl + done.result_url))).toEqual({ ok: true, attempt: 3, slept_ms: 10 });
+  });
+});
+
 describe('bad input gets a clear 4xx problem and the service stays healthy', () => {
   // Bytes decide, not names: an executable named resume.pdf is still an executable.
   const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(500, 1)]);

@@ -17,7 +17,7 @@ import { ReconcilerService } from './reconciler/reconciler.service';
 import { ApiKeysService } from './auth/api-keys.service';
 import { StorageModule } from '@jobdesk/storage';
 
-const QUEUES = ['resume.parse', 'email.send'];
+const QUEUES = ['resume.parse', 'email.send', 'noop'];
 
 @Module({
   imports: [

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const JobType = {
   ResumeParse: 'resume.parse',
   EmailSend: 'email.send',
+  /** Does nothing for `ms` milliseconds: health checks, benchmarks and the chaos suite. */
+  Noop: 'noop',
 } as const;
 export type JobType = (typeof JobType)[keyof typeof JobType];
 export const JOB_TYPES: readonly JobType[] = Object.values(JobType);
@@ -44,6 +46,11 @@ export const JOB_SPECS: Record<JobType, JobTypeSpec> = {
     type: 'email.send',
     input: 'json',
     policy: { attempts: 5, backoffMs: 5_000, timeoutMs: 60_000 },
+  },
+  noop: {
+    type: 'noop',
+    input: 'json',
+    policy: { attempts: 3, backoffMs: 1_000, timeoutMs: 120_000 },
   },
 };
 
@@ -95,7 +102,18 @@ export const EmailSendInput = z.union([
 ]);
 export type EmailSendInput = z.infer<typeof EmailSendInput>;
 
+export const NoopInput = z
+  .object({
+    /** How long the job takes. */
+    ms: z.number().int().min(0).max(60_000).default(0),
+    /** Fail this many first attempts (retryable), to exercise retries. */
+    fail_attempts: z.number().int().min(0).max(25).default(0),
+  })
+  .strict();
+export type NoopInput = z.infer<typeof NoopInput>;
+
 /** JSON inputs by job type; file jobs take a FileRef made by the gateway. */
 export const JSON_INPUT_SCHEMAS: Partial<Record<JobType, z.ZodType>> = {
   'email.send': EmailSendInput,
+  noop: NoopInput,
 };

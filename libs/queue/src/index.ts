@@ -7,3 +7,4 @@ export * from './queue-metrics';
 export * from './queue.module';
 export * from './worker-app.module';
 export * from './job-processor';
+export * from './noop.handler';

@@ -17,7 +17,8 @@ import { QueueDepthSampler } from './queue-metrics';
  */
 @Module({})
 export class WorkerAppModule {
-  static forQueue(app: string, queue: string): DynamicModule {
+  static forQueues(app: string, queues: string[]): DynamicModule {
+    const tokens = queues.map((q) => getQueueToken(q));
     return {
       module: WorkerAppModule,
       global: true,
@@ -26,15 +27,15 @@ export class WorkerAppModule {
         MessagingModule.forRoot(app),
         StorageModule.forRoot(),
         QueueModule.forRoot(),
-        BullModule.registerQueue({ name: queue }),
+        BullModule.registerQueue(...queues.map((name) => ({ name }))),
         ObservabilityModule.forRoot(app),
       ],
       providers: [
         JobRunner,
-        { provide: QueueDepthSampler, inject: [Metrics, getQueueToken(queue)], useFactory: (m: Metrics, q: Queue) => new QueueDepthSampler([q], m) },
+        { provide: QueueDepthSampler, inject: [Metrics, ...tokens], useFactory: (m: Metrics, ...qs: Queue[]) => new QueueDepthSampler(qs, m) },
         {
           provide: READINESS_CHECKS,
-          inject: [NATS_CONNECTION, ObjectStorage, getQueueToken(queue)],
+          inject: [NATS_CONNECTION, ObjectStorage, tokens[0]],
           useFactory: (nc: NatsConnection, storage: ObjectStorage, q: Queue): ReadinessCheck[] => [
             { name: 'nats', check: async () => void (await nc.flush()) },
             { name: 'redis', check: async () => void (await ((await q.client) as unknown as { ping(): Promise<string> }).ping()) },

@@ -23,10 +23,11 @@ export class BullJobProducer extends JobProducer {
   constructor(
     @InjectQueue('resume.parse') resume: Queue,
     @InjectQueue('email.send') email: Queue,
+    @InjectQueue('noop') noop: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
-    this.queues = { 'resume.parse': resume, 'email.send': email };
+    this.queues = { 'resume.parse': resume, 'email.send': email, noop };
   }
 
   async enqueue(job: Job): Promise<void> {
