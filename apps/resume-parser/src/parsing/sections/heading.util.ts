@@ -115,9 +115,14 @@ export function splitSections(lines: ExtractedLine[], opts: { fuzzy?: boolean } 
   const body = bodyFontSize(lines);
   const sections: Section[] = [{ key: 'header', title: '', lines: [] }];
   const consumed = new Set<number>();
+  let run = 0;
   for (let i = 0; i < lines.length; i++) {
     if (consumed.has(i)) continue;
     const line = lines[i];
+    const prev = lines[i - 1];
+    const columnChange = !!prev && prev.page === line.page && prev.column !== line.column && !line.sameRowAsPrev;
+    const longRunBefore = run >= 5;
+    run = columnChange ? 1 : run + 1;
     let key = classifyHeading(line, body, opts.fuzzy);
     // "Tools:" with its items on the same row is a group label inside a section, not a heading
     if (key && /:\s*$/.test(line.text) && lines[i + 1]?.sameRowAsPrev && sections.length > 1) key = undefined;
@@ -136,7 +141,11 @@ export function splitSections(lines: ExtractedLine[], opts: { fuzzy?: boolean } 
       }
     }
     if (key) sections.push({ key, title, lines: [] });
-    else sections[sections.length - 1].lines.push(line);
+    else if (columnChange && longRunBefore && sections[sections.length - 1].key !== 'header') {
+      // a sidebar ends and the main column begins (name, title, summary above its first
+      // heading): that text is not the sidebar's last section
+      sections.push({ key: 'header', title: '', lines: [line] });
+    } else sections[sections.length - 1].lines.push(line);
   }
   return sections;
 }

@@ -65,3 +65,28 @@ describe('headings', () => {
     expect(headingKey('Banana', true)).toBeUndefined();
   });
 });
+
+describe('columns', () => {
+  it('does not let the main column\'s top (name, title) run on in the sidebar\'s last section', () => {
+    const side = (text: string, extra: Partial<ExtractedLine> = {}) => flow(text, { column: 1, ...extra });
+    const main = (text: string, extra: Partial<ExtractedLine> = {}) => flow(text, { column: 2, ...extra });
+    const sections = splitSections([
+      side('Contact', { kind: 'heading' }),
+      side('jane@example.com'),
+      side('Certifications', { kind: 'heading' }),
+      side('AWS Certified Developer (2021)'),
+      side('CKA (2022)'),
+      side('Scrum Master (2020)'),
+      main('Jane Q Doe', { bold: true }),
+      main('Staff Engineer'),
+      main('Experience', { kind: 'heading' }),
+    ]);
+    expect(sections.map((s) => [s.key, s.lines.length])).toEqual([
+      ['header', 0],
+      ['contact', 1],
+      ['certificates', 3],
+      ['header', 2],
+      ['work', 0],
+    ]);
+  });
+});
