@@ -7,6 +7,7 @@ import { JANE, JANE_MD, JANE_TXT, janeDocx, janeTwoColumnPdf, makePdf } from '@j
 import { startStack, Stack } from '../support/stack';
 import { startSmtpServer, startWebhookReceiver } from '../support/receivers';
 import { json, submitFile, submitJson, until, waitForEnd } from '../support/http';
+import { Webhook } from 'standardwebhooks';
 
 const WEBHOOK_SECRET = 'whsec_' + Buffer.from('e2e-webhook-secret-0123456789').toString('base64');
 const UPLOAD_LIMIT = 300_000;
@@ -19,7 +20,15 @@ let hooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  hooks = await startWebhookReceiver();
+  // Paths like /flaky-3 fail that many times before answering 200.
+  const failures = new Map<string, number>();
+  hooks = await startWebhookReceiver((path) => {
+    const m = /^\/flaky-(\d+)/.exec(path);
+    if (!m) return 200;
+    const seen = failures.get(path) ?? 0;
+    failures.set(path, seen + 1);
+    return seen < Number(m[1]) ? 503 : 200;
+  });
   stack = await startStack({ AUTH_REQUIRED: 'false', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', SMTP_URL: smtp.url, WEBHOOK_SECRET, MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), MAIL_FROM: 'shop@example.com' });
 });
 
@@ -92,6 +101,32 @@ describe('resume.parse through all five apps', () => {
     expect(Math.abs(Date.now() / 1000 - Number(ts))).toBeLessThan(60);
     const body = JSON.parse(hook.body);
     expect(body).toMatchObject({ type: 'job.completed', data: { id, status: 'completed', result_url: `${stack.baseUrl}/v1/jobs/${id}/result` } });
+  });
+});
+
+describe('webhook retries', () => {
+  it('retries a failing receiver on the schedule with the same webhook-id, verifiable by the standardwebhooks package', async () => {
+    const path = `/flaky-3-${Date.now()}`;
+    const res = await submitJson(stack.baseUrl, { type: 'noop', input: {}, notify: { webhook: `${hooks.url}${path}` } });
+    const { id } = await json(res);
+    const attempts = await until(() => {
+      const got = hooks.received.filter((h) => h.path === path);
+      return got.length >= 4 ? got : undefined;
+    }, 30_000);
+    expect(attempts).toHaveLength(4);
+    expect(new Set(attempts.map((a) => a.headers['webhook-id'])).size).toBe(1);
+    // RETRY_BACKOFF_FACTOR 0.002: 5 s, 5 min, 30 min become 10 ms, 600 ms, 3.6 s (±10 %).
+    const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i].at);
+    expect(gaps[1]).toBeGreaterThan(500);
+    expect(gaps[2]).toBeGreaterThan(3_000);
+    expect(gaps[2]).toBeLessThan(6_000);
+    const wh = new Webhook(WEBHOOK_SECRET);
+    for (const a of attempts) {
+      const headers = { 'webhook-id': String(a.headers['webhook-id']), 'webhook-timestamp': String(a.headers['webhook-timestamp']), 'webhook-signature': String(a.headers['webhook-signature']) };
+      expect(wh.verify(a.body, headers)).toMatchObject({ type: 'job.completed', data: { id } });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(hooks.received.filter((h) => h.path === path)).toHaveLength(4);
   });
 });
 

@@ -4,24 +4,63 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, ParsedMail } from 'mailparser';
 
 export interface ReceivedWebhook {
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
+  at: number;
 }
 
-/** A customer's webhook endpoint: records every POST; answers with `status()` (200 by default). */
-export async function startWebhookReceiver(status: () => number = () => 200) {
+/**
+ * A gate a receiver waits on while "paused" (like a SIGSTOPped process: connections are taken
+ * by the kernel, nothing is read or answered until it goes on).
+ */
+function pauseGate() {
+  let gate: Promise<void> | undefined;
+  let open: () => void = () => undefined;
+  return {
+    wait: () => gate ?? Promise.resolve(),
+    pause: () => {
+      gate ??= new Promise<void>((r) => (open = r));
+    },
+    resume: () => {
+      gate = undefined;
+      open();
+    },
+  };
+}
+
+/**
+ * A customer's webhook endpoint: records every POST; answers with `status(path)` (200 by
+ * default). `pause()` stops it from reading or answering until `resume()`.
+ */
+export async function startWebhookReceiver(status: (path: string) => number = () => 200) {
   const received: ReceivedWebhook[] = [];
+  const gate = pauseGate();
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(status()).end();
+    void gate.wait().then(() => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('error', () => undefined);
+      req.on('end', () => {
+        const path = req.url ?? '/';
+        received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        if (!res.destroyed) res.writeHead(status(path)).end();
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    pause: gate.pause,
+    resume: gate.resume,
+    close: () => {
+      gate.resume();
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
 
 /**
@@ -31,10 +70,14 @@ export async function startWebhookReceiver(status: () => number = () => 200) {
 export async function startSmtpServer() {
   const messages: ParsedMail[] = [];
   const rcptAttempts: string[] = [];
+  const gate = pauseGate();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onMailFrom(_address, _session, cb) {
+      void gate.wait().then(() => cb());
+    },
     onRcptTo(address, _session, cb) {
       rcptAttempts.push(address.address);
       if (address.address.startsWith('tempfail')) return cb(Object.assign(new Error('4.2.1 mailbox busy, try later'), { responseCode: 451 }));
@@ -42,7 +85,8 @@ export async function startSmtpServer() {
       cb();
     },
     onData(stream, _session, cb) {
-      simpleParser(stream).then((m) => {
+      simpleParser(stream).then(async (m) => {
+        await gate.wait();
         messages.push(m);
         cb();
       }, cb);
@@ -50,5 +94,16 @@ export async function startSmtpServer() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, messages, rcptAttempts, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    rcptAttempts,
+    /** Stops taking mail (sessions hang) until resume(). */
+    pause: gate.pause,
+    resume: gate.resume,
+    close: () => {
+      gate.resume();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }

@@ -20,9 +20,27 @@ export interface Stack {
   /** Everything the apps printed, for failure messages. */
   logs: Record<AppName, string[]>;
   stop(): Promise<void>;
+  /** Sends a signal to one app; resolves once it has exited (exit code or signal name). */
+  kill(name: AppName, signal?: NodeJS.Signals): Promise<string>;
+  /** Starts one app again (after kill) and waits until it is ready. */
+  restart(name: AppName): Promise<void>;
+  /** Whether the app's process is running. */
+  running(name: AppName): boolean;
 }
 
-async function freePort(): Promise<number> {
+export interface StackOptions {
+  /** PostgreSQL server the run's database is made on (default: TEST_DATABASE_URL or the local one). */
+  databaseServerUrl?: string;
+  /** Redis and NATS of the run (default: the machine's shared ones). */
+  redisUrl?: string;
+  natsUrl?: string;
+  /** Keep at most this many log chunks per app (long runs); default unbounded. */
+  maxLogChunks?: number;
+  /** Start timeout per app. */
+  readyTimeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -33,7 +51,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitReady(url: string, child: ChildProcess, logs: string[], timeoutMs = 40_000): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, logs: string[], timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}:\n${logs.slice(-30).join('')}`);
@@ -52,9 +70,11 @@ async function waitReady(url: string, child: ChildProcess, logs: string[], timeo
  * Redis and NATS, isolated from every other run by a fresh database, queue prefix, NATS
  * prefix and storage folder. `stop()` sends SIGTERM and removes all of it.
  */
-export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(extraEnv: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
   const prefix = uniquePrefix('e2e');
-  const db = await createTestDatabase();
+  const db = await createTestDatabase(opts.databaseServerUrl);
+  const redisUrl = opts.redisUrl ?? 'redis://127.0.0.1:6379';
+  const natsUrl = opts.natsUrl ?? 'nats://127.0.0.1:4222';
   const storageDir = mkdtempSync(join(tmpdir(), 'jobdesk-e2e-'));
   const ports = {} as Record<AppName, number>;
   for (const name of APP_NAMES) ports[name] = await freePort();
@@ -67,6 +87,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     STORAGE_DIR: storageDir,
     RETRY_BACKOFF_FACTOR: '0.002',
     PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway}`,
+    ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
+    ...(opts.natsUrl ? { NATS_URL: opts.natsUrl } : {}),
     ...extraEnv,
   };
   const migrate = spawnSync(process.execPath, [join(ROOT, 'dist/apps/job-tracker/src/migrate.js')], { env, encoding: 'utf8' });
@@ -74,21 +96,44 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
 
   const logs = Object.fromEntries(APP_NAMES.map((n) => [n, [] as string[]])) as Record<AppName, string[]>;
   const children = new Map<AppName, ChildProcess>();
-  for (const name of APP_NAMES) {
+  const record = (name: AppName, d: unknown) => {
+    const l = logs[name];
+    l.push(String(d));
+    if (opts.maxLogChunks && l.length > opts.maxLogChunks) l.splice(0, l.length - opts.maxLogChunks);
+  };
+  const spawnApp = (name: AppName) => {
     const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
       env: { ...env, PORT: String(ports[name]), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (d) => logs[name].push(String(d)));
-    child.stderr?.on('data', (d) => logs[name].push(String(d)));
+    child.stdout?.on('data', (d) => record(name, d));
+    child.stderr?.on('data', (d) => record(name, d));
     children.set(name, child);
-  }
+    return child;
+  };
+  for (const name of APP_NAMES) spawnApp(name);
+  const running = (name: AppName) => {
+    const c = children.get(name);
+    return !!c && c.exitCode === null && c.signalCode === null;
+  };
+  const kill = (name: AppName, signal: NodeJS.Signals = 'SIGKILL') =>
+    new Promise<string>((resolve) => {
+      const c = children.get(name)!;
+      if (!running(name)) return resolve(String(c.exitCode ?? c.signalCode));
+      c.once('exit', (code, sig) => resolve(String(code ?? sig)));
+      c.kill(signal);
+    });
+  const restart = async (name: AppName) => {
+    if (running(name)) throw new Error(`${name} is still running`);
+    const child = spawnApp(name);
+    await waitReady(`http://127.0.0.1:${ports[name]}/health/ready`, child, logs[name], opts.readyTimeoutMs);
+  };
   const stop = async () => {
     await Promise.all(
       [...children.values()].map(
         (c) =>
           new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
             const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
             c.once('exit', () => {
               clearTimeout(kill);
@@ -98,21 +143,21 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
           }),
       ),
     );
-    await cleanup(db, prefix, storageDir);
+    await cleanup(db, prefix, storageDir, redisUrl, natsUrl);
   };
   try {
-    await Promise.all(APP_NAMES.map((n) => waitReady(`http://127.0.0.1:${ports[n]}/health/ready`, children.get(n)!, logs[n])));
+    await Promise.all(APP_NAMES.map((n) => waitReady(`http://127.0.0.1:${ports[n]}/health/ready`, children.get(n)!, logs[n], opts.readyTimeoutMs)));
   } catch (e) {
     await stop();
     throw e;
   }
-  return { baseUrl: `http://127.0.0.1:${ports.gateway}`, env, ports, logs, stop };
+  return { baseUrl: `http://127.0.0.1:${ports.gateway}`, env, ports, logs, stop, kill, restart, running };
 }
 
-async function cleanup(db: TestDatabase, prefix: string, storageDir: string): Promise<void> {
+async function cleanup(db: TestDatabase, prefix: string, storageDir: string, redisUrl: string, natsUrl: string): Promise<void> {
   rmSync(storageDir, { recursive: true, force: true });
   await db.drop();
-  const redis = new Redis('redis://127.0.0.1:6379');
+  const redis = new Redis(redisUrl);
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
@@ -120,7 +165,7 @@ async function cleanup(db: TestDatabase, prefix: string, storageDir: string): Pr
     cursor = next;
   } while (cursor !== '0');
   redis.disconnect();
-  const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+  const nc = await connect({ servers: natsUrl });
   await deleteStreams(nc, subjects(prefix));
   await nc.close();
 }

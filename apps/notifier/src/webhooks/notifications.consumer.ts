@@ -60,7 +60,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     await this.deliveries.add('webhook.deliver', delivery, {
       jobId: `${delivery.messageId}-webhook`,
       attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS),
-      backoff: { type: 'exponential', delay: Math.round(5_000 * this.config.RETRY_BACKOFF_FACTOR) },
+      backoff: { type: 'custom' },
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });

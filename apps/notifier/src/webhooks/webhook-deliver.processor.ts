@@ -2,11 +2,16 @@ import { Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { WebhookDelivery } from '@jobdesk/contracts';
+import { loadConfig } from '@jobdesk/config';
+import { webhookRetryDelay } from './retry-schedule';
 import { Metrics } from '@jobdesk/observability';
 import { WebhookClient } from './webhook-sender';
 
-/** One delivery attempt per BullMQ attempt; BullMQ's backoff spaces the retries. */
-@Processor('webhook.deliver', { concurrency: 16 })
+/** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
+@Processor('webhook.deliver', {
+  concurrency: 16,
+  settings: { backoffStrategy: (attemptsMade: number) => webhookRetryDelay(attemptsMade, loadConfig().RETRY_BACKOFF_FACTOR) },
+})
 export class WebhookDeliverProcessor extends WorkerHost {
   private readonly log = new Logger('webhooks');
   private readonly deliveries;
