@@ -15,6 +15,8 @@ import { TrackerRpcServer } from './jobs/tracker-rpc.server';
 import { WorkerEventsConsumer } from './jobs/worker-events.consumer';
 import { ReconcilerService } from './reconciler/reconciler.service';
 import { ApiKeysService } from './auth/api-keys.service';
+import { DeliveriesService } from './deliveries/deliveries.service';
+import { DeliveryLogConsumer } from './deliveries/delivery-log.consumer';
 import { StorageModule } from '@jobdesk/storage';
 
 const QUEUES = ['resume.parse', 'email.send', 'noop'];
@@ -32,6 +34,8 @@ const QUEUES = ['resume.parse', 'email.send', 'noop'];
   providers: [
     JobsService,
     ApiKeysService,
+    DeliveriesService,
+    DeliveryLogConsumer,
     { provide: JobProducer, useClass: BullJobProducer },
     TrackerRpcServer,
     WorkerEventsConsumer,

@@ -6,12 +6,14 @@ import { JobTransition } from './jobs/job-transition.entity';
 import { Migration20261203000000 } from './migrations/Migration20261203000000';
 import { Migration20261203010000 } from './migrations/Migration20261203010000';
 import { ApiKey } from './auth/api-key.entity';
+import { WebhookDelivery } from './deliveries/webhook-delivery.entity';
+import { Migration20261203020000 } from './migrations/Migration20261203020000';
 
 /** The one MikroORM configuration, used by the app and by `migrate`. */
 export function ormConfig(env = loadConfig()) {
   return defineConfig({
     clientUrl: env.DATABASE_URL,
-    entities: [Job, JobTransition, ApiKey],
+    entities: [Job, JobTransition, ApiKey, WebhookDelivery],
     extensions: [Migrator],
     pool: { min: 1, max: env.DATABASE_POOL_MAX },
     debug: false,
@@ -22,6 +24,7 @@ export function ormConfig(env = loadConfig()) {
       migrationsList: [
         { name: 'Migration20261203000000', class: Migration20261203000000 },
         { name: 'Migration20261203010000', class: Migration20261203010000 },
+        { name: 'Migration20261203020000', class: Migration20261203020000 },
       ],
       transactional: true,
       allOrNothing: true,

@@ -65,8 +65,41 @@ export const JobFinishedNotification = envelope(
     result: ResultRef.nullable(),
     finishedAt: z.string(),
     notify: NotifyTargets,
+    /** 0 for the first announcement; n for the n-th manual redelivery (same webhook-id, new sends). */
+    redelivery: z.number().int().nonnegative().default(0),
   }),
 );
 export type JobFinishedNotification = z.infer<typeof JobFinishedNotification>;
 
 export type { JobStatus };
+
+/** notifier → job-tracker: one webhook attempt, for the delivery log. */
+export const WebhookAttempted = envelope(
+  'webhook.attempted',
+  z.object({
+    jobId: z.string().uuid(),
+    tenant: z.string(),
+    messageId: z.string(),
+    url: z.string(),
+    attempt: z.number().int().positive(),
+    statusCode: z.number().int().nullable(),
+    latencyMs: z.number().int().nonnegative(),
+    error: z.string().nullable(),
+    outcome: z.enum(['delivered', 'failed', 'gone', 'refused']),
+    /** No further attempt will follow (delivered, gone, refused, or out of attempts). */
+    final: z.boolean(),
+  }),
+);
+export type WebhookAttempted = z.infer<typeof WebhookAttempted>;
+
+export interface DeliveryView {
+  message_id: string;
+  url: string;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  outcome: string;
+  final: boolean;
+  at: string;
+}

@@ -114,6 +114,9 @@ export interface TransitionView {
   at: string;
 }
 
+export const JobRefRequest = z.object({ tenant: z.string().min(1), id: z.string() });
+export type JobRefRequest = z.infer<typeof JobRefRequest>;
+
 /** API keys: the gateway asks who a key belongs to. */
 export const AuthenticateRequest = z.object({ key: z.string().min(1).max(200) });
 export interface Principal {

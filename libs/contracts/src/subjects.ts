@@ -21,13 +21,20 @@ export function subjects(prefix = 'jobdesk') {
     /** Finished jobs to notify about (JetStream, stream `notify`). */
     notify: (jobId: string) => `${prefix}.notify.${jobId}`,
     notifyAll: `${prefix}.notify.>`,
+    /** Webhook delivery attempts, for the delivery log (JetStream, stream `deliveries`). */
+    deliveries: (jobId: string) => `${prefix}.deliveries.${jobId}`,
+    deliveriesAll: `${prefix}.deliveries.>`,
+    trackerDeliveries: `${prefix}.tracker.deliveries`,
+    trackerRedeliver: `${prefix}.tracker.redeliver`,
     streams: {
       events: `${streamPrefix}_EVENTS`,
       notify: `${streamPrefix}_NOTIFY`,
+      deliveries: `${streamPrefix}_DELIVERIES`,
     },
     consumers: {
       tracker: 'job-tracker',
       notifier: 'notifier',
+      trackerDeliveries: 'job-tracker-deliveries',
     },
   };
 }

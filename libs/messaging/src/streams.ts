@@ -24,6 +24,7 @@ export async function ensureStreams(nc: NatsConnection, s: Subjects): Promise<vo
   const wanted: Array<Partial<StreamConfig> & { name: string }> = [
     { name: s.streams.events, subjects: [s.eventsAll], retention: RetentionPolicy.Limits, max_age: 7 * DAY_NS },
     { name: s.streams.notify, subjects: [s.notifyAll], retention: RetentionPolicy.Limits, max_age: 7 * DAY_NS },
+    { name: s.streams.deliveries, subjects: [s.deliveriesAll], retention: RetentionPolicy.Limits, max_age: 7 * DAY_NS },
   ];
   for (const cfg of wanted) {
     // A duplicate window lets publishers retry with the same Nats-Msg-Id without doubling events.

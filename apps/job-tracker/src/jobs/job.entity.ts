@@ -6,7 +6,7 @@ import type { JobError, JobInput, JobStatus, NotifyTargets, ResultRef } from '@j
 @Index({ name: 'job_status_updated_idx', properties: ['status', 'updatedAt'] })
 @Unique({ name: 'job_tenant_idempotency_key_uniq', properties: ['tenant', 'idempotencyKey'] })
 export class Job {
-  [OptionalProps]?: 'status' | 'progress' | 'attempt' | 'priority' | 'notify' | 'metadata' | 'result' | 'error' | 'idempotencyKey' | 'createdAt' | 'updatedAt' | 'runAt' | 'startedAt' | 'finishedAt' | 'requestHash' | 'attemptBase' | 'timeoutMs' | 'purgedAt';
+  [OptionalProps]?: 'status' | 'progress' | 'attempt' | 'priority' | 'notify' | 'metadata' | 'result' | 'error' | 'idempotencyKey' | 'createdAt' | 'updatedAt' | 'runAt' | 'startedAt' | 'finishedAt' | 'requestHash' | 'attemptBase' | 'timeoutMs' | 'purgedAt' | 'redeliveries';
 
   @PrimaryKey({ type: 'uuid' })
   id!: string;
@@ -64,6 +64,10 @@ export class Job {
 
   @Property({ type: 'timestamptz', nullable: true })
   purgedAt: Date | null = null;
+
+  /** Manual webhook redeliveries so far (each gets its own round of attempts). */
+  @Property({ type: 'integer' })
+  redeliveries = 0;
 
   @Property({ type: 'text' })
   correlationId!: string;

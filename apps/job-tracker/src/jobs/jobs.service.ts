@@ -291,11 +291,11 @@ export class JobsService {
     this.events.broadcast(this.subjects.status(job.tenant, job.id), msg);
   }
 
-  private async announceFinished(job: Job): Promise<void> {
+  async announceFinished(job: Job, redelivery = 0): Promise<void> {
     if (!hasTargets(job.notify) || !isTerminal(job.status)) return;
     const n: JobFinishedNotification = {
       // One id per job end: JetStream drops a re-announce within its window, the notifier after it.
-      id: `${job.id}.finished`,
+      id: redelivery ? `${job.id}.finished.r${redelivery}` : `${job.id}.finished`,
       type: 'job.finished',
       version: 1,
       occurredAt: new Date().toISOString(),
@@ -309,6 +309,7 @@ export class JobsService {
         result: job.result,
         finishedAt: (job.finishedAt ?? new Date()).toISOString(),
         notify: job.notify,
+        redelivery,
       },
     };
     await this.events.publish(this.subjects.notify(job.id), n);

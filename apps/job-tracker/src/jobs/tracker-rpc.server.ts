@@ -1,9 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from 'nats';
-import { AuthenticateRequest, CancelJobRequest, CreateJobRequest, GetJobRequest, ListJobsRequest, RetryJobRequest, Subjects, TransitionsRequest } from '@jobdesk/contracts';
+import { AuthenticateRequest, CancelJobRequest, JobRefRequest, CreateJobRequest, GetJobRequest, ListJobsRequest, RetryJobRequest, Subjects, TransitionsRequest } from '@jobdesk/contracts';
 import { NATS_CONNECTION, SUBJECTS, serveRpc } from '@jobdesk/messaging';
 import { JobsService } from './jobs.service';
 import { ApiKeysService } from '../auth/api-keys.service';
+import { DeliveriesService } from '../deliveries/deliveries.service';
 
 /** The gateway's questions over NATS request-reply; each handler is one call into JobsService. */
 @Injectable()
@@ -15,6 +16,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(SUBJECTS) private readonly s: Subjects,
     private readonly jobs: JobsService,
     private readonly keys: ApiKeysService,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -25,6 +27,8 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
       serveRpc(this.nc, this.s.trackerCancel, 'job-tracker', CancelJobRequest, (req) => this.jobs.cancel(req)),
       serveRpc(this.nc, this.s.trackerRetry, 'job-tracker', RetryJobRequest, (req) => this.jobs.retry(req)),
       serveRpc(this.nc, this.s.trackerTransitions, 'job-tracker', TransitionsRequest, (req) => this.jobs.transitions(req)),
+      serveRpc(this.nc, this.s.trackerDeliveries, 'job-tracker', JobRefRequest, (req) => this.deliveries.list(req)),
+      serveRpc(this.nc, this.s.trackerRedeliver, 'job-tracker', JobRefRequest, (req) => this.deliveries.redeliver(req)),
       serveRpc(this.nc, this.s.trackerAuthenticate, 'job-tracker', AuthenticateRequest, (req) => this.keys.authenticate(req.key)),
     ];
   }

@@ -58,7 +58,8 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
       body: JSON.stringify(payload),
     };
     await this.deliveries.add('webhook.deliver', delivery, {
-      jobId: `${delivery.messageId}-webhook`,
+      // A redelivery is a new send of the same message: same webhook-id, its own queue entry.
+      jobId: `${delivery.messageId}-webhook${data.redelivery ? `-r${data.redelivery}` : ''}`,
       attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS),
       backoff: { type: 'custom' },
       removeOnComplete: { age: 7 * 24 * 3600 },

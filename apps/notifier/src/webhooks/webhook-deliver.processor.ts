@@ -1,11 +1,12 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { WebhookDelivery } from '@jobdesk/contracts';
+import { Subjects, WebhookAttempted, WebhookDelivery } from '@jobdesk/contracts';
+import { EventPublisher, SUBJECTS } from '@jobdesk/messaging';
 import { loadConfig } from '@jobdesk/config';
 import { webhookRetryDelay } from './retry-schedule';
 import { Metrics } from '@jobdesk/observability';
-import { WebhookClient } from './webhook-sender';
+import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 
 /** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
 @Processor('webhook.deliver', {
@@ -13,11 +14,16 @@ import { WebhookClient } from './webhook-sender';
   settings: { backoffStrategy: (attemptsMade: number) => webhookRetryDelay(attemptsMade, loadConfig().RETRY_BACKOFF_FACTOR) },
 })
 export class WebhookDeliverProcessor extends WorkerHost {
-  private readonly log = new Logger('webhooks');
+  private readonly logger = new Logger('webhooks');
   private readonly deliveries;
   private readonly latency;
 
-  constructor(private readonly client: WebhookClient, metrics: Metrics) {
+  constructor(
+    private readonly client: WebhookClient,
+    private readonly events: EventPublisher,
+    @Inject(SUBJECTS) private readonly s: Subjects,
+    metrics: Metrics,
+  ) {
     super();
     this.deliveries = metrics.counter('jobdesk_webhook_deliveries_total', 'Webhook delivery attempts', ['outcome']);
     this.latency = metrics.histogram('jobdesk_webhook_delivery_seconds', 'Webhook request time', [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
@@ -27,10 +33,37 @@ export class WebhookDeliverProcessor extends WorkerHost {
     const d = WebhookDelivery.parse(job.data);
     const out = await this.client.send(d);
     this.latency.observe(out.ms / 1000);
-    this.deliveries.inc({ outcome: out.ok ? 'delivered' : out.final ? 'gone' : 'failed' });
+    const outcome = out.ok ? 'delivered' : out.final ? (out.status === 410 ? 'gone' : 'refused') : 'failed';
+    this.deliveries.inc({ outcome });
+    await this.record(job, d, out, outcome);
     if (out.ok) return { status: out.status };
-    this.log.warn(`webhook ${d.messageId} to ${new URL(d.url).host} attempt ${job.attemptsMade + 1} failed: ${out.error}`);
+    this.logger.warn(`webhook ${d.messageId} to ${new URL(d.url).host} attempt ${job.attemptsMade + 1} failed: ${out.error}`);
     if (out.final) throw new UnrecoverableError(`receiver answered ${out.status}: not retrying`);
     throw new Error(out.error ?? 'delivery failed');
+  }
+
+  /** Tells job-tracker about the attempt for the delivery log; the log must not block delivery. */
+  private async record(job: Job, d: WebhookDelivery, out: DeliveryOutcome, outcome: WebhookAttempted['data']['outcome']): Promise<void> {
+    const attempt = job.attemptsMade + 1;
+    const event: WebhookAttempted = {
+      id: `${job.id}.${attempt}`,
+      type: 'webhook.attempted',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      correlationId: d.messageId,
+      data: {
+        jobId: d.jobId,
+        tenant: d.tenant,
+        messageId: d.messageId,
+        url: d.url,
+        attempt,
+        statusCode: out.status ?? null,
+        latencyMs: Math.round(out.ms),
+        error: out.error ?? null,
+        outcome,
+        final: out.ok || out.final || attempt >= (job.opts.attempts ?? 1),
+      },
+    };
+    await this.events.publish(this.s.deliveries(d.jobId), event).catch((e) => this.logger.warn(`delivery log event lost: ${(e as Error).message}`));
   }
 }

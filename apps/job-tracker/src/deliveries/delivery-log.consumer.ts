@@ -1,0 +1,30 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
+import { Subjects, WebhookAttempted } from '@jobdesk/contracts';
+import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, SUBJECTS } from '@jobdesk/messaging';
+import { DeliveriesService } from './deliveries.service';
+
+/** notifier's attempt events into the delivery log; acked after the insert. */
+@Injectable()
+export class DeliveryLogConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer?: DurableConsumer;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SUBJECTS) private readonly s: Subjects,
+    private readonly deliveries: DeliveriesService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.deliveries, durable: this.s.consumers.trackerDeliveries }, (data) => {
+      const e = WebhookAttempted.safeParse(data);
+      if (!e.success) throw new PoisonMessageError(e.error.message);
+      return this.deliveries.record(e.data);
+    });
+    await this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}
