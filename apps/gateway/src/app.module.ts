@@ -6,6 +6,7 @@ import { MessagingModule, NATS_CONNECTION } from '@jobdesk/messaging';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck } from '@jobdesk/observability';
 import { ObjectStorage, StorageModule } from '@jobdesk/storage';
 import { JobsController } from './jobs/jobs.controller';
+import { DeliveriesController } from './jobs/deliveries.controller';
 import { JobsService } from './jobs/jobs.service';
 import { JobEventsService } from './jobs/job-events.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -14,7 +15,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
 
 @Module({
   imports: [ConfigModule, MessagingModule.forRoot('gateway'), StorageModule.forRoot(), ObservabilityModule.forRoot('gateway')],
-  controllers: [JobsController],
+  controllers: [JobsController, DeliveriesController],
   providers: [
     JobsService,
     JobEventsService,

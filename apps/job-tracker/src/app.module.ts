@@ -19,7 +19,7 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryLogConsumer } from './deliveries/delivery-log.consumer';
 import { StorageModule } from '@jobdesk/storage';
 
-const QUEUES = ['resume.parse', 'email.send', 'noop'];
+const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'noop'];
 
 @Module({
   imports: [

@@ -60,6 +60,13 @@ export const EnvSchema = z.object({
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().default('jobdesk <no-reply@jobdesk.local>'),
 
+  /** SMS provider speaking Twilio's REST API (Twilio itself, or a compatible service / test double). */
+  SMS_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  SMS_ACCOUNT_SID: z.string().default(''),
+  SMS_AUTH_TOKEN: z.string().default(''),
+  SMS_FROM: z.string().default(''),
+  SMS_TIMEOUT_MS: int(10_000),
+
   /** Standard Webhooks signing secret (`whsec_` + base64). The default is for local use only. */
   WEBHOOK_SECRET: z
     .string()

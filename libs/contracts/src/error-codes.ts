@@ -33,6 +33,8 @@ export const ErrorCode = {
   Timeout: 'timeout',
   SmtpRejected: 'smtp_rejected',
   SmtpUnavailable: 'smtp_unavailable',
+  SmsRejected: 'sms_rejected',
+  SmsUnavailable: 'sms_unavailable',
   WorkerError: 'worker_error',
   WorkerLost: 'worker_lost',
 } as const;

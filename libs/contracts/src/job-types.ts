@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const JobType = {
   ResumeParse: 'resume.parse',
   EmailSend: 'email.send',
+  SmsSend: 'sms.send',
   /** Does nothing for `ms` milliseconds: health checks, benchmarks and the chaos suite. */
   Noop: 'noop',
 } as const;
@@ -47,6 +48,11 @@ export const JOB_SPECS: Record<JobType, JobTypeSpec> = {
     input: 'json',
     policy: { attempts: 5, backoffMs: 5_000, timeoutMs: 60_000 },
   },
+  'sms.send': {
+    type: 'sms.send',
+    input: 'json',
+    policy: { attempts: 6, backoffMs: 5_000, timeoutMs: 30_000 },
+  },
   noop: {
     type: 'noop',
     input: 'json',
@@ -82,12 +88,35 @@ export const OrderConfirmationData = z.object({
 });
 export type OrderConfirmationData = z.infer<typeof OrderConfirmationData>;
 
+/** Sent by the notifier when a job with an email target ends. */
+export const JobFinishedData = z.object({
+  job_id: z.string(),
+  job_type: z.string(),
+  status: z.enum(['completed', 'failed', 'canceled']),
+  result_url: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type JobFinishedData = z.infer<typeof JobFinishedData>;
+
+/** E.164: + and 8 to 15 digits. */
+export const PhoneNumber = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +14155550123');
+
+/** `sms.send`: one text message through the configured provider (Twilio's API shape). */
+export const SmsSendInput = z.object({ to: PhoneNumber, body: z.string().min(1).max(1600) }).strict();
+export type SmsSendInput = z.infer<typeof SmsSendInput>;
+
 /** `email.send`: either a named template with its data, or a literal subject with text and/or html. */
 export const EmailSendInput = z.union([
   z.object({
     to: email,
     template: z.literal('order-confirmation'),
     data: OrderConfirmationData,
+    reply_to: email.optional(),
+  }),
+  z.object({
+    to: email,
+    template: z.literal('job-finished'),
+    data: JobFinishedData,
     reply_to: email.optional(),
   }),
   z
@@ -115,5 +144,6 @@ export type NoopInput = z.infer<typeof NoopInput>;
 /** JSON inputs by job type; file jobs take a FileRef made by the gateway. */
 export const JSON_INPUT_SCHEMAS: Partial<Record<JobType, z.ZodType>> = {
   'email.send': EmailSendInput,
+  'sms.send': SmsSendInput,
   noop: NoopInput,
 };

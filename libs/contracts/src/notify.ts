@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { PhoneNumber } from './job-types';
 
 /** Who to tell when a job ends. */
 export const NotifyTargets = z
   .object({
     webhook: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    email: z.string().email().max(320).optional(),
+    sms: PhoneNumber.optional(),
   })
   .strict();
 export type NotifyTargets = z.infer<typeof NotifyTargets>;
 
 export function hasTargets(n: NotifyTargets | null | undefined): n is NotifyTargets {
-  return !!n && !!n.webhook;
+  return !!n && (!!n.webhook || !!n.email || !!n.sms);
 }
 
 /** The body POSTed to a webhook receiver (Standard Webhooks style: type, timestamp, data). */

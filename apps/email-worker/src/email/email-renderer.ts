@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
-import { EmailSendInput, OrderConfirmationData } from '@jobdesk/contracts';
+import { EmailSendInput, JobFinishedData, OrderConfirmationData } from '@jobdesk/contracts';
 import { orderConfirmation } from '../templates/order-confirmation.template';
+import { jobFinished } from '../templates/job-finished.template';
 
 export interface RenderedEmail {
   subject: string;
@@ -18,6 +19,7 @@ export class EmailRenderer {
   private readonly html = Handlebars.create();
   private readonly text = Handlebars.create();
   private readonly order;
+  private readonly finished;
 
   constructor() {
     for (const hb of [this.html, this.text]) {
@@ -29,10 +31,15 @@ export class EmailRenderer {
       html: this.html.compile(t.html),
     });
     this.order = compileBoth(orderConfirmation);
+    this.finished = compileBoth(jobFinished);
   }
 
   render(input: EmailSendInput): RenderedEmail {
     if (!('template' in input)) return { subject: input.subject, text: input.text, html: input.html };
+    if (input.template === 'job-finished') {
+      const ctx = JobFinishedData.parse(input.data);
+      return { subject: this.finished.subject(ctx), text: this.finished.text(ctx), html: this.finished.html(ctx) };
+    }
     const data = OrderConfirmationData.parse(input.data);
     const money = new Intl.NumberFormat('en', { style: 'currency', currency: data.currency });
     const helpers = { money: (n: number) => money.format(n) };

@@ -24,10 +24,11 @@ export class BullJobProducer extends JobProducer {
     @InjectQueue('resume.parse') resume: Queue,
     @InjectQueue('email.send') email: Queue,
     @InjectQueue('noop') noop: Queue,
+    @InjectQueue('sms.send') sms: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
-    this.queues = { 'resume.parse': resume, 'email.send': email, noop };
+    this.queues = { 'resume.parse': resume, 'email.send': email, 'sms.send': sms, noop };
   }
 
   async enqueue(job: Job): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { NatsConnection } from 'nats';
-import { JobFinishedNotification, subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
+import { CreateJobRequest, JobFinishedNotification, subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
+import { RpcClient } from '@jobdesk/messaging';
 import { parseConfig } from '@jobdesk/config';
 import { strictFake } from '@jobdesk/testing';
 import { NotificationsConsumer } from './notifications.consumer';
@@ -30,6 +31,7 @@ function notification(over: Partial<JobFinishedNotification['data']> = {}): JobF
 
 describe('NotificationsConsumer.fanOut', () => {
   let added: Array<{ name: string; data: WebhookDelivery; opts: { jobId?: string } }>;
+  let created: Array<{ subject: string; payload: CreateJobRequest }>;
 
   function consumer(env: Record<string, string> = {}) {
     added = [];
@@ -39,7 +41,14 @@ describe('NotificationsConsumer.fanOut', () => {
         return {};
       }) as unknown as Queue['add'],
     });
-    return new NotificationsConsumer(strictFake<NatsConnection>('NatsConnection'), subjects('notifier_test'), parseConfig(env), queue);
+    created = [];
+    const rpc = strictFake<RpcClient>('RpcClient', {
+      request: (async (subject: string, payload: CreateJobRequest) => {
+        created.push({ subject, payload });
+        return { job: {}, replayed: false };
+      }) as unknown as RpcClient['request'],
+    });
+    return new NotificationsConsumer(strictFake<NatsConnection>('NatsConnection'), subjects('notifier_test'), parseConfig(env), queue, rpc);
   }
   const body = (i = 0) => JSON.parse(added[i].data.body) as WebhookPayload;
 
@@ -97,5 +106,24 @@ describe('NotificationsConsumer.fanOut', () => {
     await consumer().fanOut(notification({ notify: {} }));
 
     expect(added).toEqual([]);
+  });
+
+  it('turns email and sms targets into jobs of their own, keyed by the notification', async () => {
+    const n = notification({ notify: { email: 'ada@example.com', sms: '+14155550123' } as never });
+
+    await consumer().fanOut(n);
+
+    expect(added).toEqual([]);
+    const byType = Object.fromEntries(created.map((c) => [c.payload.type, c.payload]));
+    expect(byType['email.send']).toMatchObject({ tenant: n.data.tenant, input: { kind: 'json', data: { to: 'ada@example.com', template: 'job-finished' } } });
+    expect(byType['sms.send']).toMatchObject({ input: { kind: 'json', data: { to: '+14155550123' } } });
+    expect(byType['email.send'].idempotency?.key).toBe(`notify:${n.id}:email.send`);
+  });
+
+  it('does not send email or sms again on a manual webhook redelivery', async () => {
+    await consumer().fanOut(notification({ notify: { webhook: 'https://example.com/h', email: 'ada@example.com' } as never, redelivery: 1 }));
+    expect(created).toEqual([]);
+    expect(added).toHaveLength(1);
+    expect(added[0].opts.jobId).toMatch(/-r1$/);
   });
 });

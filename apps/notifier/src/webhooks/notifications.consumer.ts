@@ -2,9 +2,10 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { NatsConnection } from 'nats';
-import { JobFinishedNotification, Subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
+import { randomUUID } from 'node:crypto';
+import { CreateJobReply, CreateJobRequest, JobFinishedNotification, Subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
-import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, SUBJECTS } from '@jobdesk/messaging';
+import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, RpcClient, SUBJECTS } from '@jobdesk/messaging';
 
 /**
  * Finished jobs from JetStream → one delivery job per target on notifier's own queue. The
@@ -20,6 +21,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     @Inject(SUBJECTS) private readonly s: Subjects,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectQueue('webhook.deliver') private readonly deliveries: Queue,
+    private readonly rpc: RpcClient,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,6 +38,43 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
   }
 
   async fanOut(n: JobFinishedNotification): Promise<void> {
+    // Email and SMS become jobs of their own (tracked, retried, visible in the job list); an
+    // idempotency key per notification makes a re-delivered notification create them once.
+    if (!n.data.redelivery) await Promise.all([this.emailJob(n), this.smsJob(n)]);
+    if (n.data.notify.webhook) await this.webhook(n);
+  }
+
+  private resultUrl(n: JobFinishedNotification): string | null {
+    return n.data.status === 'completed' ? resultUrl(this.config.PUBLIC_BASE_URL, n.data.jobId) : null;
+  }
+
+  private async emailJob(n: JobFinishedNotification): Promise<void> {
+    const { data } = n;
+    if (!data.notify.email) return;
+    const input = { to: data.notify.email, template: 'job-finished', data: { job_id: data.jobId, job_type: data.type, status: data.status, result_url: this.resultUrl(n), error: data.error } };
+    await this.createJob(n, 'email.send', input);
+  }
+
+  private async smsJob(n: JobFinishedNotification): Promise<void> {
+    const { data } = n;
+    if (!data.notify.sms) return;
+    const body = `jobdesk: your ${data.type} job ${data.jobId.slice(0, 8)} ${data.status}.${data.error ? ` ${data.error.code}.` : ''}${this.resultUrl(n) ? ` ${this.resultUrl(n)}` : ''}`;
+    await this.createJob(n, 'sms.send', { to: data.notify.sms, body });
+  }
+
+  private async createJob(n: JobFinishedNotification, type: string, input: unknown): Promise<void> {
+    const req: CreateJobRequest = {
+      id: randomUUID(),
+      tenant: n.data.tenant,
+      type,
+      input: { kind: 'json', data: input },
+      metadata: { notification_for: n.data.jobId },
+      idempotency: { key: `notify:${n.id}:${type}`, fingerprint: `notify:${n.id}:${type}` },
+    };
+    await this.rpc.request<CreateJobReply>(this.s.trackerCreate, req);
+  }
+
+  private async webhook(n: JobFinishedNotification): Promise<void> {
     const { data } = n;
     if (!data.notify.webhook) return;
     const payload: WebhookPayload = {
@@ -46,7 +85,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         type: data.type,
         status: data.status,
         error: data.error,
-        result_url: data.status === 'completed' ? resultUrl(this.config.PUBLIC_BASE_URL, data.jobId) : null,
+        result_url: this.resultUrl(n),
         finished_at: data.finishedAt,
       },
     };
