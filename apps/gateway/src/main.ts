@@ -10,6 +10,9 @@ void bootApp(AppModule, {
   name: 'gateway',
   defaultPort: 3000,
   bodyLimit: 1024 * 1024,
+  // A path parameter over Fastify's length limit (a "job id" of 100+ characters) or a malformed
+  // URL never reaches a route: still problem+json.
+  frameworkErrors: (err, req, reply) => sendProblem(req, reply, err, new Logger('http')),
   configure: async (app) => {
     const config = loadConfig();
     const fastify = app.getHttpAdapter().getInstance();

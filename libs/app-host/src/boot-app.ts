@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@jobdesk/config';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface BootOptions {
   name: string;
@@ -13,6 +15,28 @@ export interface BootOptions {
   /** Setup that must come after Nest's own (it installs Fastify's error handler during init). */
   afterInit?: (app: NestFastifyApplication) => Promise<void> | void;
   bodyLimit?: number;
+  /** Errors Fastify meets before routing (a path parameter over `maxParamLength`, a malformed URL). */
+  frameworkErrors?: (err: Error & { code?: string; statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => void;
+}
+
+/**
+ * Errors Node's HTTP parser meets before Fastify sees a request (headers over the 16 KiB limit,
+ * a malformed request line, a client too slow): answered as RFC 9457 problem+json on the raw
+ * socket rather than Fastify's own JSON shape.
+ */
+export function problemClientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, title, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are larger than 16 KiB']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'request_timeout', 'the request was not received in time']
+        : [400, 'Bad Request', 'malformed_request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ type: `https://jobdesk.dev/problems/${code.replace(/_/g, '-')}`, title, status, detail, code });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 /**
@@ -42,6 +66,8 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
       // Honour a caller's (or the proxy's) request id, else make one; echoed on every response.
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
+      clientErrorHandler: problemClientErrorHandler,
+      ...(opts.frameworkErrors ? { frameworkErrors: opts.frameworkErrors as never } : {}),
     }),
     { logger, bufferLogs: true },
   );

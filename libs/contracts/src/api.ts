@@ -14,6 +14,8 @@ export const SubmitJobBody = z
       .string()
       .datetime({ offset: true })
       .refine((v) => Date.parse(v) < Date.now() + 366 * 86_400_000, { message: 'run_at may be at most a year ahead' })
+      // Year 0000 parses but PostgreSQL rejects it (the tracker answered 503); a past run_at means now.
+      .refine((v) => Date.parse(v) >= 0, { message: 'run_at must be after 1970' })
       .optional(),
     max_attempts: z.number().int().min(1).max(25).optional(),
     timeout_s: z.number().int().min(1).max(3600).optional(),

@@ -12,12 +12,17 @@ import { toJobView } from './job-view';
 import { Tenant } from './tenant.decorator';
 
 const STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
+/** A time PostgreSQL can compare with: ISO 8601 within 1970-9999 UTC (year 0000 or +10000 made the query fail: 503). */
+const QueryTime = z
+  .string()
+  .datetime({ offset: true })
+  .refine((v) => Date.parse(v) >= 0 && Date.parse(v) < Date.UTC(10000, 0, 1), { message: 'must be between 1970 and 9999' });
 const ListQuery = z
   .object({
     status: z.string().optional(),
     type: z.string().max(64).optional(),
-    created_after: z.string().datetime({ offset: true }).optional(),
-    created_before: z.string().datetime({ offset: true }).optional(),
+    created_after: QueryTime.optional(),
+    created_before: QueryTime.optional(),
     limit: z.coerce.number().int().min(1).max(100).optional(),
     cursor: z.string().max(200).optional(),
   })
@@ -54,6 +59,10 @@ export class JobsController {
 
   @Get('v1/jobs')
   async list(@Tenant() tenant: string, @Query() raw: Record<string, string>): Promise<JobListView> {
+    // PostgreSQL cannot hold NUL in text or JSON; a metadata filter with one made the query fail (503).
+    if (Object.entries(raw).some(([k, v]) => k.includes('\u0000') || [v].flat().some((x) => String(x).includes('\u0000')))) {
+      throw new ApiProblem(400, ErrorCode.ValidationFailed, 'query parameters may not contain NUL (%00) characters');
+    }
     const q = ListQuery.safeParse(raw);
     if (!q.success) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'invalid query', { errors: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
     const { status, type, created_after, created_before, limit, cursor, ...rest } = q.data;

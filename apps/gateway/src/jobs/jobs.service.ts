@@ -44,13 +44,33 @@ function issues(e: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): Array<
   });
 }
 
-/** PostgreSQL cannot store NUL in text or JSON; say so instead of failing later. */
-function hasNul(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (Array.isArray(v)) return v.some(hasNul);
-  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x));
-  return false;
+/** How deep a JSON body may nest; deeper is refused before anything walks it recursively. */
+const MAX_JSON_DEPTH = 32;
+
+/**
+ * PostgreSQL cannot store NUL in text or JSON; say so instead of failing later. Walks the body
+ * iteratively (a recursive walk overflowed the stack on `[[[[…]]]]` thousands deep — a 500
+ * found by the fuzz test) and reports bodies nested deeper than MAX_JSON_DEPTH.
+ */
+function scanJson(root: unknown): 'nul' | 'deep' | null {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return 'nul';
+    } else if (v && typeof v === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return 'deep';
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\u0000')) return 'nul';
+        stack.push([x, depth + 1]);
+      }
+    }
+  }
+  return null;
 }
+
+/** busboy's words for a multipart body that is not one (no boundary, cut short, bad headers). */
+const MALFORMED_MULTIPART = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Part terminated early|Malformed part header|Malformed urlencoded form)/;
 
 /**
  * Turns submissions into jobs. Order matters for rule 1 (a 202 is durable): the input is
@@ -72,7 +92,9 @@ export class JobsService {
     if (raw === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, 'send a JSON object with Content-Type: application/json, or a multipart/form-data upload');
     }
-    if (hasNul(raw)) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'strings may not contain NUL (\\u0000) characters');
+    const scan = scanJson(raw);
+    if (scan === 'nul') throw new ApiProblem(422, ErrorCode.ValidationFailed, 'strings may not contain NUL (\\u0000) characters');
+    if (scan === 'deep') throw new ApiProblem(422, ErrorCode.ValidationFailed, `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
     const body = SubmitJobBody.safeParse(raw);
     if (!body.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'the job request is invalid', { errors: issues(body.error) });
     const b = body.data;
@@ -141,6 +163,9 @@ export class JobsService {
       return reply;
     } catch (e) {
       if (file) await this.storage.delete(key).catch((d) => this.log.warn(`could not remove ${key}: ${(d as Error).message}`));
+      if (!(e instanceof ApiProblem) && MALFORMED_MULTIPART.test((e as Error)?.message ?? '')) {
+        throw new ApiProblem(400, ErrorCode.ValidationFailed, `the multipart/form-data body is malformed: ${(e as Error).message}`);
+      }
       throw e;
     }
   }
@@ -199,6 +224,9 @@ export class JobsService {
 
   /** Streams one upload into storage while keeping its head for sniffing; over the limit → 413. */
   private async storeUpload(key: string, part: MultipartFile): Promise<FileRef & { sha256: string }> {
+    // A body cut short before the file's closing boundary: the plugin has already destroyed the
+    // part, and piping a destroyed stream never settles (the request hung — found by fuzzing).
+    if (part.file.destroyed) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'the multipart body ended before the file was complete');
     const tap = new UploadTap(SNIFF_BYTES);
     const done = this.storage.put(key, tap, { contentType: 'application/octet-stream' });
     await pipeline(part.file, tap).catch(async (e) => {

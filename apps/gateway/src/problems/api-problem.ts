@@ -14,9 +14,12 @@ export class ApiProblem extends Error {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -37,7 +40,12 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_PARTS_LIMIT: ErrorCode.ValidationFailed,
   FST_FIELDS_LIMIT: ErrorCode.ValidationFailed,
   FST_PROTO_VIOLATION: ErrorCode.ValidationFailed,
+  FST_ERR_BAD_URL: ErrorCode.ValidationFailed,
+  // Job ids are UUIDs: a path parameter too long for the router names no job.
+  FST_ERR_MAX_PARAM_LENGTH: ErrorCode.NotFound,
 };
+/** Fastify's status for these is not the one clients should see. */
+const FASTIFY_STATUS: Record<string, number> = { FST_ERR_MAX_PARAM_LENGTH: 404 };
 
 export function problemType(code: string): string {
   return `https://jobdesk.dev/problems/${code.replace(/_/g, '-')}`;
@@ -54,8 +62,15 @@ export function toProblem(err: unknown, instance?: string): { body: ProblemDetai
   }
   const e = err as { status?: number; statusCode?: number; code?: string; message?: string; getStatus?: () => number; getResponse?: () => unknown };
   if (typeof e?.code === 'string' && FASTIFY_CODES[e.code]) {
-    const status = e.statusCode ?? 400;
-    const detail = e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'the upload is larger than the limit' : `${e.message}`;
+    const status = FASTIFY_STATUS[e.code] ?? e.statusCode ?? 400;
+    const detail =
+      e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'the upload is larger than the limit'
+        : e.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'no such job'
+          : e.code === 'FST_ERR_BAD_URL'
+            ? 'the URL is not valid'
+            : `${e.message}`;
     return { body: problem(status, FASTIFY_CODES[e.code], detail, instance), unexpected: false };
   }
   if (typeof e?.getStatus === 'function') {
