@@ -12,10 +12,11 @@ import { JobEventsService } from './jobs/job-events.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
+import { DocsController } from './openapi/docs.controller';
 
 @Module({
   imports: [ConfigModule, MessagingModule.forRoot('gateway'), StorageModule.forRoot(), ObservabilityModule.forRoot('gateway')],
-  controllers: [JobsController, DeliveriesController],
+  controllers: [JobsController, DeliveriesController, DocsController],
   providers: [
     JobsService,
     JobEventsService,
