@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick] [-- --only submit,status]`: runs every bench/cases/*.bench.mjs in
+// `npm run bench [-- --quick] [-- --only submit,status] [-- --dist DIR]`: runs every bench/cases/*.bench.mjs in
 // its own process against a snapshot of the built apps, collects their JSON, prints one table and
 // writes .artifacts/bench.json. --quick is a smoke run (1 pair, short windows) that asserts
 // nothing about speed; a full run marks each ratio pass/fail against its goal but still exits 0
@@ -15,19 +15,25 @@ const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const onlyIdx = args.indexOf('--only');
 const ONLY = onlyIdx >= 0 ? args[onlyIdx + 1].split(',') : null;
+const distIdx = args.indexOf('--dist');
+// --dist DIR: take the built apps from elsewhere (e.g. a worktree) instead of ./dist.
+const SOURCE_DIST = distIdx >= 0 ? args[distIdx + 1] : join(ROOT, 'dist');
 const CASE_TIMEOUT_MS = Number(process.env.BENCH_CASE_TIMEOUT_MS || (QUICK ? 180_000 : 240_000));
 const ARTIFACTS = join(ROOT, '.artifacts');
+// Full-run options of cases that take their own (parse.bench.mjs: the corpus at 15 iterations
+// alone would take most of the 10 minutes).
+const CASE_ARGS = { 'parse.bench.mjs': ['--iterations', '3', '--burst', '16'] };
 
 // A private copy of dist: others' `npm run build` (rm -rf dist) must not pull the apps away mid-run.
 // The cases run with this folder as their working directory (dist, package.json, node_modules).
 const SNAP = join(ARTIFACTS, 'bench-root');
 function snapshot() {
-  const main = join(ROOT, 'dist/apps/gateway/src/main.js');
-  if (!existsSync(main)) throw new Error('dist/ not found: run `npm run build` first');
+  const main = join(SOURCE_DIST, 'apps/gateway/src/main.js');
+  if (!existsSync(main)) throw new Error(`${SOURCE_DIST} not found: run \`npm run build\` first`);
   if (readFileSync(main, 'utf8').includes('@jobdesk/')) throw new Error('dist/ has unresolved @jobdesk/ imports (a failed build?): run `npm run build`');
   rmSync(SNAP, { recursive: true, force: true });
   mkdirSync(SNAP, { recursive: true });
-  cpSync(join(ROOT, 'dist'), join(SNAP, 'dist'), { recursive: true });
+  cpSync(SOURCE_DIST, join(SNAP, 'dist'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(SNAP, 'node_modules'));
   symlinkSync(join(ROOT, 'package.json'), join(SNAP, 'package.json'));
 }
@@ -37,7 +43,7 @@ function runCaseFile(file) {
     const resultPath = join(ARTIFACTS, `bench-${file.replace('.bench.mjs', '')}.result.json`);
     rmSync(resultPath, { force: true });
     const started = Date.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bench/cases', file), ...(QUICK ? ['--quick'] : [])], {
+    const child = spawn(process.execPath, [join(ROOT, 'bench/cases', file), ...(QUICK ? ['--quick'] : CASE_ARGS[file] ?? [])], {
       cwd: SNAP,
       env: { ...process.env, BENCH_RESULT: resultPath, BENCH_DIST: join(SNAP, 'dist'), ...(QUICK ? { BENCH_QUICK: '1' } : {}) },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -4,7 +4,7 @@
 import { PAIRS, QUICK, emit, interleave, log, row, runCase, seedJobs, seededId, startApps, startBare, warmCannon } from '../lib/bench.mjs';
 
 const ROWS = Number(process.env.BENCH_STATUS_ROWS || (QUICK ? 10_000 : 1_000_000));
-const D = QUICK ? 2 : 5;
+const D = QUICK ? 2 : 3;
 const ids = Array.from({ length: 20_000 }, () => seededId(1 + Math.floor(Math.random() * ROWS)));
 
 async function measure(base) {
@@ -15,7 +15,7 @@ async function measure(base) {
     duration: D,
     requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/jobs/${ids[i++ % ids.length]}` }) }],
   });
-  if (r.non2xx || r.errors || !r.ok) throw new Error(`status: ${JSON.stringify(r)}`);
+  if (r.non2xx || r.errors) throw new Error(`status: ${JSON.stringify(r)}`);
   return { rps: r.rps, p50: r.p50, p99: r.p99 };
 }
 

@@ -5,8 +5,8 @@
 import { PAIRS, QUICK, REDIS_URL, emit, interleave, log, queuedNoop, require, requireDist, row, runCase, startApps, startBare } from '../lib/bench.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const JOBS = QUICK ? 3_000 : 30_000;
-const MAX_SECONDS = QUICK ? 2 : 5;
+const JOBS = QUICK ? 3_000 : 15_000;
+const MAX_SECONDS = QUICK ? 2 : 3;
 const { Queue } = require('bullmq');
 const { jobOptions } = requireDist('libs/queue/src/queue-options.js');
 const u = new URL(REDIS_URL);

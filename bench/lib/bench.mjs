@@ -84,7 +84,10 @@ async function waitHttp(url, child, out, timeoutMs = 90_000) {
   throw new Error(`${url} not ready after ${timeoutMs} ms\n${out.join('').slice(-3000)}`);
 }
 
-/** Spawns `node script`, keeps the last output for errors; stop() = SIGTERM, then SIGKILL after 5 s. */
+/**
+ * Spawns `node script`, keeps the last output for errors. stop() kills it (SIGKILL): a measured
+ * side is over, and a graceful drain would only spend the next side's time on this one.
+ */
 export function spawnNode(script, env, args = []) {
   const out = [];
   const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -97,12 +100,8 @@ export function spawnNode(script, env, args = []) {
   const stop = () =>
     new Promise((res) => {
       if (child.exitCode !== null || child.signalCode !== null) return res();
-      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.once('exit', () => {
-        clearTimeout(t);
-        res();
-      });
-      child.kill('SIGTERM');
+      child.once('exit', () => res());
+      child.kill('SIGKILL');
     });
   return { child, out, stop, ready: (url, ms) => waitHttp(url, child, out, ms) };
 }
@@ -212,8 +211,10 @@ export async function startApps(names, env) {
     });
   }
   const stop = () => Promise.all(Object.values(procs).map((p) => p.stop()));
+  const t0 = Date.now();
   try {
     await Promise.all(names.map((n) => procs[n].ready(`http://127.0.0.1:${ports[n]}/health/ready`)));
+    log(`started ${names.join(', ')} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
     await stop();
     throw e;
@@ -278,19 +279,21 @@ export async function closedLoop({ baseUrl, body, inFlight = 50, seconds = 5, po
   const lat = [];
   let done = 0;
   let failed = 0;
+  let submitted = 0;
   const payload = JSON.stringify(body);
   async function one() {
     const t0 = Date.now();
     const res = await request(`${baseUrl}/v1/jobs`, { method: 'POST', body: payload, headers: { 'content-type': 'application/json' }, dispatcher: agent });
     const created = await res.body.json();
     if (res.statusCode !== 202) throw new Error(`POST ${res.statusCode}: ${JSON.stringify(created)}`);
+    submitted++;
     for (;;) {
       await sleep(pollMs);
       const g = await request(`${baseUrl}/v1/jobs/${created.id}`, { dispatcher: agent });
       const j = await g.body.json();
       if (j.status === 'completed') break;
       if (j.status === 'failed' || j.status === 'canceled') throw new Error(`job ${created.id} ${j.status}`);
-      if (Date.now() > end + 30_000) throw new Error(`job ${created.id} not completed in time`);
+      if (Date.now() > end) return null; // the window is over: abandon the job in hand
     }
     return t0;
   }
@@ -299,7 +302,7 @@ export async function closedLoop({ baseUrl, body, inFlight = 50, seconds = 5, po
       try {
         const t0 = await one();
         const t1 = Date.now();
-        if (t1 >= warmEnd && t1 <= end) {
+        if (t0 !== null && t1 >= warmEnd && t1 <= end) {
           done++;
           lat.push(t1 - t0);
         }
@@ -312,7 +315,7 @@ export async function closedLoop({ baseUrl, body, inFlight = 50, seconds = 5, po
   }
   await Promise.all(Array.from({ length: inFlight }, client));
   await agent.close();
-  return { jobsPerSec: done / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), done, failed };
+  return { jobsPerSec: done / seconds, p50: percentile(lat, 50), p99: percentile(lat, 99), done, failed, submitted };
 }
 
 // ---- fixtures -----------------------------------------------------------------------------
