@@ -12,11 +12,12 @@ import { JobEventsService } from './jobs/job-events.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { RateLimiter } from './auth/rate-limiter';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
+import { DashboardApiController, DashboardController } from './dashboard/dashboard.controller';
 import { DocsController } from './openapi/docs.controller';
 
 @Module({
   imports: [ConfigModule, MessagingModule.forRoot('gateway'), StorageModule.forRoot(), ObservabilityModule.forRoot('gateway')],
-  controllers: [JobsController, DeliveriesController, DocsController],
+  controllers: [JobsController, DeliveriesController, DashboardController, DashboardApiController, DocsController],
   providers: [
     JobsService,
     JobEventsService,
