@@ -21,8 +21,8 @@ const SOURCE_DIST = distIdx >= 0 ? args[distIdx + 1] : join(ROOT, 'dist');
 const CASE_TIMEOUT_MS = Number(process.env.BENCH_CASE_TIMEOUT_MS || (QUICK ? 180_000 : 240_000));
 const ARTIFACTS = join(ROOT, '.artifacts');
 // Full-run options of cases that take their own (parse.bench.mjs: the corpus at 15 iterations
-// alone would take most of the 10 minutes).
-const CASE_ARGS = { 'parse.bench.mjs': ['--iterations', '3', '--burst', '16'] };
+// alone would take most of the 10 minutes; OCR scans take ~8 s each: run it alone for those).
+const CASE_ARGS = { 'parse.bench.mjs': ['--iterations', '3', '--burst', '16', '--no-ocr'] };
 
 // A private copy of dist: others' `npm run build` (rm -rf dist) must not pull the apps away mid-run.
 // The cases run with this folder as their working directory (dist, package.json, node_modules).

@@ -329,8 +329,19 @@ export function seededId(i) {
 
 const SEED_ID = `(substr(md5(i::text), 1, 12) || '4' || substr(md5(i::text), 14, 3) || '8' || substr(md5(i::text), 18))::uuid`;
 
-/** Fills `table` (job or bare_job) with n finished noop jobs of tenant default, ids md5(i). */
+/**
+ * Fills `table` (job or bare_job) with n finished noop jobs of tenant default, ids SEED_ID(i).
+ * Its secondary indexes are dropped for the load and rebuilt from their own definitions after:
+ * one bulk build is several times faster than a million index inserts.
+ */
 export async function seedJobs(db, table, n) {
+  const { rows: indexes } = await db.query(
+    `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = $1
+       and indexname not in (select conname from pg_constraint where conrelid = $1::regclass)`,
+    [table],
+  );
+  for (const i of indexes) await db.query(`drop index "${i.indexname}"`);
+  await db.query(`set maintenance_work_mem = '256MB'`);
   await db.query(`
     insert into "${table}" (id, tenant, type, status, progress, attempt, max_attempts, priority, input, result,
                             correlation_id, created_at, updated_at, started_at, finished_at)
@@ -339,6 +350,7 @@ export async function seedJobs(db, table, n) {
            jsonb_build_object('key', 'results/' || ${SEED_ID} || '.json', 'contentType', 'application/json', 'size', 40),
            md5(i::text || 'c'), now() - (i || ' seconds')::interval, now(), now(), now()
     from generate_series(1, $1::int) i`, [n]);
+  for (const i of indexes) await db.query(i.indexdef);
   await db.query(`analyze "${table}"`);
 }
 
