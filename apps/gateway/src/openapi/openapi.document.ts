@@ -385,6 +385,54 @@ export function buildOpenApiDocument(): Json {
           },
         },
       },
+      '/v1/jobs/{id}/input': {
+        get: {
+          operationId: 'getJobInput',
+          tags: ['jobs'],
+          summary: 'The file handed in with the job',
+          description: 'The upload as it was stored (resume jobs), typed from its bytes, with a sandboxing CSP. 404 for JSON jobs, 410 once purged.',
+          parameters: [idParam, tenantParam],
+          responses: { '200': { description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, ...R('NotFound'), ...R('Gone'), ...common },
+        },
+      },
+      '/v1/jobs/{id}/transitions': {
+        get: {
+          operationId: 'listJobTransitions',
+          tags: ['jobs'],
+          summary: "The job's status history",
+          description: 'Every status change, oldest first, with its sequence number (the SSE event id).',
+          parameters: [idParam, tenantParam],
+          responses: {
+            '200': {
+              description: 'Transitions',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['data'],
+                    properties: { data: { type: 'array', items: { type: 'object', required: ['seq', 'to', 'attempt', 'at'], properties: { seq: { type: 'integer' }, from: { type: ['string', 'null'] }, to: { type: 'string' }, attempt: { type: 'integer' }, at: { type: 'string', format: 'date-time' } } } } },
+                  },
+                },
+              },
+            },
+            ...R('NotFound'),
+            ...common,
+          },
+        },
+      },
+      '/': {
+        get: { operationId: 'getDashboard', tags: ['meta'], summary: 'The dashboard (sign in with an API key in the page)', security: [], responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
+      },
+      '/assets/{name}': {
+        get: {
+          operationId: 'getDashboardAsset',
+          tags: ['meta'],
+          summary: "The dashboard's scripts and styles",
+          security: [],
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The asset' }, '404': { $ref: '#/components/responses/NotFound' } },
+        },
+      },
       '/job': { post: old.submit },
       '/job/{id}': { get: old.get, delete: old.cancel },
       '/result/{id}': { get: old.result },
