@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { ConsoleLogger, INestApplication, Logger, Type } from '@nestjs/common';
+import { INestApplication, Logger, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@jobdesk/config';
+import { childSpan, JsonLogger, LogContext, runInLogContext } from '@jobdesk/observability';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -52,12 +53,7 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
     console.error(`${opts.name}: ${(e as Error).message}`);
     process.exit(78); // EX_CONFIG
   }
-  const levels = ['error', 'warn', 'log', 'debug'] as const;
-  const logger = new ConsoleLogger({
-    prefix: opts.name,
-    json: config.LOG_FORMAT === 'json',
-    logLevels: levels.slice(0, levels.indexOf(config.LOG_LEVEL) + 1) as never,
-  });
+  const logger = new JsonLogger({ app: opts.name, format: config.LOG_FORMAT, level: config.LOG_LEVEL });
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({
@@ -72,16 +68,37 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
     { logger, bufferLogs: true },
   );
   app.enableShutdownHooks();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (req, reply) => {
-      void reply.header('x-request-id', req.id);
-      void reply.header('x-content-type-options', 'nosniff');
-      void reply.header('x-frame-options', 'DENY');
-      void reply.header('referrer-policy', 'no-referrer');
-      if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Every line logged while a request runs carries its id and trace (tenant once auth knows it).
+  // Entered again before the handler: body parsing runs in the socket's async context.
+  const logCtx = new WeakMap<object, LogContext>();
+  const access = new Logger('http');
+  fastify.addHook('onRequest', (req, _reply, done) => {
+    const ctx: LogContext = { requestId: req.id, ...childSpan(req.headers.traceparent) };
+    logCtx.set(req, ctx);
+    runInLogContext(ctx, done);
+  });
+  fastify.addHook('preHandler', (req, _reply, done) => {
+    const ctx = logCtx.get(req);
+    if (ctx) runInLogContext(ctx, done);
+    else done();
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    const ctx = logCtx.get(req);
+    const route = req.routeOptions.url ?? 'unmatched';
+    const line = `${req.method} ${route} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
+    const write = () => (route === '/metrics' || route.startsWith('/health') ? access.debug(line) : access.log(line));
+    if (ctx) runInLogContext(ctx, write);
+    else write();
+    done();
+  });
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
+    void reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
   await opts.configure?.(app);
   await app.init();
   await opts.afterInit?.(app);

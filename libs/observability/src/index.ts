@@ -1,3 +1,5 @@
 export * from './metrics';
 export * from './health';
 export * from './observability.module';
+export * from './log-context';
+export * from './logger';

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, Principal, Subjects } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { RpcClient, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
+import { setLogContext } from '@jobdesk/observability';
 import { ApiProblem } from '../problems/api-problem';
 import { RateLimiter } from './rate-limiter';
 
@@ -33,6 +34,7 @@ export class ApiKeyGuard implements CanActivate {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     if (!this.config.AUTH_REQUIRED) {
       req.tenant = DEV_TENANT;
+      setLogContext({ tenant: req.tenant });
       return true;
     }
     const header = req.headers.authorization ?? '';
@@ -54,6 +56,7 @@ export class ApiKeyGuard implements CanActivate {
     } else {
       req.tenant = principal.tenant;
     }
+    setLogContext({ tenant: req.tenant });
     return true;
   }
 
