@@ -9,6 +9,8 @@ export interface EventEnvelope<T extends string, D> {
   version: 1;
   occurredAt: string;
   correlationId: string;
+  /** W3C trace context of the span that published the event. */
+  traceparent?: string;
   data: D;
 }
 
@@ -19,6 +21,7 @@ const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
     version: z.literal(1),
     occurredAt: z.string(),
     correlationId: z.string(),
+    traceparent: z.string().max(55).optional(),
     data,
   });
 

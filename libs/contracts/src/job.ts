@@ -145,5 +145,7 @@ export const QueuedJob = z.object({
   attemptBase: z.number().int().nonnegative().default(0),
   /** Per-job limit for one attempt; the type's policy otherwise. */
   timeoutMs: z.number().int().positive().nullable().default(null),
+  /** W3C trace context of whoever queued the job (the submit request, a retry, the reconciler). */
+  traceparent: z.string().max(55).optional(),
 });
 export type QueuedJob = z.infer<typeof QueuedJob>;

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { NatsConnection, Subscription } from 'nats';
+import { headers as natsHeaders, NatsConnection, Subscription } from 'nats';
 import type { z } from 'zod';
 import { ErrorCode, RpcError, RpcReply } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { childSpan, currentTraceparent, describeError, logContext, withLogContext } from '@jobdesk/observability';
 import { NATS_CONNECTION } from './nats-connection';
 
 /** An error with an HTTP status that crosses request-reply intact. */
@@ -26,7 +27,7 @@ export class RpcClient {
   async request<T>(subject: string, payload: unknown): Promise<T> {
     let raw;
     try {
-      raw = await this.nc.request(subject, JSON.stringify(payload), { timeout: this.config.RPC_TIMEOUT_MS });
+      raw = await this.nc.request(subject, JSON.stringify(payload), { timeout: this.config.RPC_TIMEOUT_MS, headers: contextHeaders() });
     } catch (e) {
       throw new RpcFailure(ErrorCode.ServiceUnavailable, `job-tracker unavailable: ${(e as Error).message}`, 503);
     }
@@ -34,6 +35,17 @@ export class RpcClient {
     if (reply.ok) return reply.value;
     throw new RpcFailure(reply.error.code, reply.error.message, reply.error.status);
   }
+}
+
+/** The caller's trace context and request id as NATS headers (W3C `traceparent`). */
+function contextHeaders() {
+  const tp = currentTraceparent();
+  const rid = logContext()?.requestId;
+  if (!tp && !rid) return undefined;
+  const h = natsHeaders();
+  if (tp) h.set('traceparent', tp);
+  if (rid) h.set('x-request-id', rid);
+  return h;
 }
 
 /** Server side: answer requests on a subject (queue group, so replicas share the load). */
@@ -49,7 +61,8 @@ export function serveRpc<S extends z.ZodType, T>(
     queue,
     callback: (err, msg) => {
       if (err) return log.error(err.message);
-      void (async () => {
+      const ctx = { requestId: msg.headers?.get('x-request-id') || undefined, ...childSpan(msg.headers?.get('traceparent')) };
+      void withLogContext(ctx, async () => {
         let reply: RpcReply<T>;
         try {
           const parsed = schema.safeParse(msg.json());
@@ -59,12 +72,13 @@ export function serveRpc<S extends z.ZodType, T>(
           if (e instanceof RpcFailure) reply = { ok: false, error: e.toJSON() };
           else {
             // The database or a queue is down: the caller should come back later, as for a timeout.
-            log.error((e as Error).stack ?? String(e));
+            // Class, code and a short message only: a failed INSERT's text carries the user's data.
+            log.error(describeError(e));
             reply = { ok: false, error: { code: ErrorCode.ServiceUnavailable, message: 'job-tracker could not complete the request; try again', status: 503 } };
           }
         }
         msg.respond(JSON.stringify(reply));
-      })();
+      });
     },
   });
 }

@@ -4,7 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { ErrorCode, JOB_SPECS, QueuedJob, Subjects, WorkerEvent, isJobType } from '@jobdesk/contracts';
 import { EventPublisher, SUBJECTS } from '@jobdesk/messaging';
 import { ObjectStorage } from '@jobdesk/storage';
-import { Metrics } from '@jobdesk/observability';
+import { childSpan, currentTraceparent, Metrics, withLogContext } from '@jobdesk/observability';
 import { JobFailure } from './job-failure';
 import { JobHandler, JobContext } from './job-handler';
 
@@ -37,6 +37,12 @@ export class JobRunner {
     if (!payload.success) throw new UnrecoverableError(`invalid job payload: ${payload.error.message}`);
     const q = payload.data;
     const attempt = q.attemptBase + job.attemptsMade + 1;
+    // Every line logged during the attempt names the job; its span is a child of the submitter's.
+    const log = { jobId: q.jobId, tenant: q.tenant, attempt, correlationId: q.correlationId, ...childSpan(q.traceparent) };
+    return withLogContext(log, () => this.attempt(job, q, attempt, handler));
+  }
+
+  private async attempt(job: Job, q: QueuedJob, attempt: number, handler: JobHandler): Promise<{ resultKey: string }> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const base = { jobId: q.jobId, tenant: q.tenant, attempt };
     const started = process.hrtime.bigint();
@@ -71,12 +77,13 @@ export class JobRunner {
       await this.storage.put(key, body, { contentType: 'application/json' });
       await this.emit(q, { type: 'job.completed', data: { ...base, result: { key, contentType: 'application/json', size: body.length } } });
       this.observe(q.type, 'completed', started);
+      this.log.log(`${q.type} attempt ${attempt} completed in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
       return { resultKey: key };
     } catch (e) {
       const failure = toFailure(e);
       const willRetry = failure.retryable && !lastAttempt;
       this.observe(q.type, willRetry ? 'retry' : 'failed', started);
-      this.log.warn(`job ${q.jobId} attempt ${attempt} failed (${failure.code}): ${failure.message}${willRetry ? ' — will retry' : ''}`);
+      this.log.warn(`job ${q.jobId} attempt ${attempt} failed (${failure.code}): ${failure.message.slice(0, 200)}${willRetry ? ' — will retry' : ''}`);
       await this.emit(q, { type: 'job.failed', data: { ...base, error: { code: failure.code, message: failure.message }, willRetry } });
       if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
       throw failure;
@@ -86,7 +93,7 @@ export class JobRunner {
   }
 
   private async emit(q: QueuedJob, e: Pick<WorkerEvent, 'type' | 'data'>): Promise<void> {
-    const event = { id: randomUUID(), version: 1, occurredAt: new Date().toISOString(), correlationId: q.correlationId, ...e };
+    const event = { id: randomUUID(), version: 1, occurredAt: new Date().toISOString(), correlationId: q.correlationId, traceparent: currentTraceparent(), ...e };
     await this.events.publish(this.subjects.events(q.jobId), event);
   }
 

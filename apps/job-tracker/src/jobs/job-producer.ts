@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { JobType, QueuedJob } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { jobOptions } from '@jobdesk/queue';
+import { currentTraceparent } from '@jobdesk/observability';
 import type { Job } from './job.entity';
 
 /** Port: hand a committed job to its work queue. */
@@ -33,7 +34,7 @@ export class BullJobProducer extends JobProducer {
 
   async enqueue(job: Job): Promise<void> {
     const type = job.type as JobType;
-    const data: QueuedJob = { jobId: job.id, tenant: job.tenant, type, input: job.input, correlationId: job.correlationId, attemptBase: job.attemptBase, timeoutMs: job.timeoutMs };
+    const data: QueuedJob = { jobId: job.id, tenant: job.tenant, type, input: job.input, correlationId: job.correlationId, attemptBase: job.attemptBase, timeoutMs: job.timeoutMs, traceparent: currentTraceparent() };
     // The BullMQ id is the job id: adding twice is a no-op, which makes re-adding safe.
     await this.queues[type].add(type, data, jobOptions(type, {
       jobId: job.id,

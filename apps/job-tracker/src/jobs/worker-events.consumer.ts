@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { NatsConnection } from 'nats';
 import { Subjects, WorkerEvent } from '@jobdesk/contracts';
 import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, SUBJECTS } from '@jobdesk/messaging';
+import { childSpan, withLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
 
 /** Worker events from JetStream into the state machine; acked only after the commit. */
@@ -19,7 +20,8 @@ export class WorkerEventsConsumer implements OnApplicationBootstrap, OnModuleDes
     this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.events, durable: this.s.consumers.tracker }, (data) => {
       const event = WorkerEvent.safeParse(data);
       if (!event.success) throw new PoisonMessageError(event.error.message);
-      return this.jobs.applyEvent(event.data);
+      const { jobId, tenant, attempt } = event.data.data;
+      return withLogContext({ jobId, tenant, attempt, correlationId: event.data.correlationId, ...childSpan(event.data.traceparent) }, () => this.jobs.applyEvent(event.data));
     });
     await this.consumer.start();
   }

@@ -5,7 +5,7 @@ import { Subjects, WebhookAttempted, WebhookDelivery } from '@jobdesk/contracts'
 import { EventPublisher, SUBJECTS } from '@jobdesk/messaging';
 import { loadConfig } from '@jobdesk/config';
 import { webhookRetryDelay } from './retry-schedule';
-import { Metrics } from '@jobdesk/observability';
+import { Metrics, withLogContext } from '@jobdesk/observability';
 import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 
 /** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
@@ -31,6 +31,10 @@ export class WebhookDeliverProcessor extends WorkerHost {
 
   async process(job: Job): Promise<{ status?: number }> {
     const d = WebhookDelivery.parse(job.data);
+    return withLogContext({ jobId: d.jobId, tenant: d.tenant, attempt: job.attemptsMade + 1 }, () => this.deliver(job, d));
+  }
+
+  private async deliver(job: Job, d: WebhookDelivery): Promise<{ status?: number }> {
     const out = await this.client.send(d);
     this.latency.observe(out.ms / 1000);
     const outcome = out.ok ? 'delivered' : out.final ? (out.status === 410 ? 'gone' : 'refused') : 'failed';
