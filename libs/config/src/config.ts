@@ -15,6 +15,8 @@ export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['debug', 'log', 'warn', 'error']).default('log'),
   LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  /** How often queue depth and oldest-job age are sampled for /metrics. */
+  QUEUE_METRICS_INTERVAL_MS: z.coerce.number().int().min(100).max(300_000).default(5_000),
   /** HTTP port of this app (API for the gateway; metrics and health for the others). */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),

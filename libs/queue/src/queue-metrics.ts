@@ -1,6 +1,7 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Metrics } from '@jobdesk/observability';
+import { loadConfig } from '@jobdesk/config';
 
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 
@@ -14,7 +15,7 @@ export class QueueDepthSampler implements OnModuleInit, OnApplicationShutdown {
   private readonly depth;
   private readonly oldest;
 
-  constructor(private readonly queues: Queue[], metrics: Metrics, private readonly everyMs = 5_000) {
+  constructor(private readonly queues: Queue[], metrics: Metrics, private readonly everyMs = loadConfig().QUEUE_METRICS_INTERVAL_MS) {
     this.depth = metrics.gauge('jobdesk_queue_jobs', 'Jobs in a queue by state', ['queue', 'state']);
     this.oldest = metrics.gauge('jobdesk_queue_oldest_job_age_seconds', 'Age of the oldest job waiting in a queue', ['queue']);
   }
