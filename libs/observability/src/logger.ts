@@ -142,8 +142,18 @@ export function describeError(e: unknown, max = 160): string {
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
 const PHONE = /\+\d[\d ()-]{6,18}\d/g;
 
-/** Masks e-mail addresses and international phone numbers that slipped into a message. */
+const SQL = /\b(insert into|update|delete from|select)\s+["\w]/i;
+
+/**
+ * Masks e-mail addresses and international phone numbers that slipped into a message, and the
+ * text of a failed query (knex/MikroORM put the statement, parameters inlined, before " - ").
+ */
 export function scrub(s: string): string {
+  const q = SQL.exec(s);
+  if (q) {
+    const cut = s.lastIndexOf(' - ');
+    s = cut > q.index ? `${s.slice(0, q.index)}[query omitted]${s.slice(cut)}` : s;
+  }
   return s.replace(EMAIL, '[email]').replace(PHONE, '[phone]');
 }
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RpcFailure } from '@jobdesk/messaging';
+import { describeError } from '@jobdesk/observability';
 import { ApiProblem, toProblem } from './api-problem';
 
 /** Every error leaves the gateway as application/problem+json. */
@@ -17,7 +18,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, exception: unknown, log: Logger): void {
   const err = exception instanceof RpcFailure ? new ApiProblem(exception.status, exception.code, exception.message, exception.status === 503 ? { retryAfterS: 5 } : {}) : exception;
   const { body, retryAfterS, unexpected } = toProblem(err, req.url.split('?')[0]);
-  if (unexpected) log.error(`${req.method} ${req.url}: ${(exception as Error)?.stack ?? String(exception)}`);
+  // The route's pattern and the error's class and short message; the stack's frames, not its first line (the message again).
+  if (unexpected) log.error(`${req.method} ${req.routeOptions?.url ?? 'unmatched'}: ${describeError(exception)}`, (exception as Error)?.stack?.split('\n').slice(1).join('\n'));
   if (retryAfterS) void reply.header('Retry-After', String(retryAfterS));
   void reply.status(body.status).header('Content-Type', 'application/problem+json').send(body);
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { NatsConnection, Subscription } from 'nats';
 import { AuthenticateRequest, CancelJobRequest, JobRefRequest, CreateJobRequest, GetJobRequest, ListJobsRequest, RetryJobRequest, Subjects, TransitionsRequest } from '@jobdesk/contracts';
 import { NATS_CONNECTION, SUBJECTS, serveRpc } from '@jobdesk/messaging';
+import { setLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { DeliveriesService } from '../deliveries/deliveries.service';
@@ -20,15 +21,20 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
+    // Lines logged while a request is handled name its tenant and job (the request id and trace come in the NATS headers).
+    const about = <R extends { tenant: string; id?: string }, T>(fn: (req: R) => Promise<T>) => (req: R) => {
+      setLogContext({ tenant: req.tenant, jobId: req.id });
+      return fn(req);
+    };
     this.subs = [
-      serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, (req) => this.jobs.create(req)),
-      serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, (req) => this.jobs.get(req)),
-      serveRpc(this.nc, this.s.trackerList, 'job-tracker', ListJobsRequest, (req) => this.jobs.list(req)),
-      serveRpc(this.nc, this.s.trackerCancel, 'job-tracker', CancelJobRequest, (req) => this.jobs.cancel(req)),
-      serveRpc(this.nc, this.s.trackerRetry, 'job-tracker', RetryJobRequest, (req) => this.jobs.retry(req)),
-      serveRpc(this.nc, this.s.trackerTransitions, 'job-tracker', TransitionsRequest, (req) => this.jobs.transitions(req)),
-      serveRpc(this.nc, this.s.trackerDeliveries, 'job-tracker', JobRefRequest, (req) => this.deliveries.list(req)),
-      serveRpc(this.nc, this.s.trackerRedeliver, 'job-tracker', JobRefRequest, (req) => this.deliveries.redeliver(req)),
+      serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, about((req) => this.jobs.create(req))),
+      serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.jobs.get(req))),
+      serveRpc(this.nc, this.s.trackerList, 'job-tracker', ListJobsRequest, about((req) => this.jobs.list(req))),
+      serveRpc(this.nc, this.s.trackerCancel, 'job-tracker', CancelJobRequest, about((req) => this.jobs.cancel(req))),
+      serveRpc(this.nc, this.s.trackerRetry, 'job-tracker', RetryJobRequest, about((req) => this.jobs.retry(req))),
+      serveRpc(this.nc, this.s.trackerTransitions, 'job-tracker', TransitionsRequest, about((req) => this.jobs.transitions(req))),
+      serveRpc(this.nc, this.s.trackerDeliveries, 'job-tracker', JobRefRequest, about((req) => this.deliveries.list(req))),
+      serveRpc(this.nc, this.s.trackerRedeliver, 'job-tracker', JobRefRequest, about((req) => this.deliveries.redeliver(req))),
       serveRpc(this.nc, this.s.trackerAuthenticate, 'job-tracker', AuthenticateRequest, (req) => this.keys.authenticate(req.key)),
     ];
   }
