@@ -9,12 +9,18 @@ export interface DurableConsumerOptions {
   ackWaitMs?: number;
   /** Delay before a failed message is tried again. */
   retryDelayMs?: number;
+  /**
+   * Messages handled at once (default 1). Messages on the same subject (one job's events) are
+   * still handled one after the other, in stream order.
+   */
+  concurrency?: number;
 }
 
 /**
- * Runs a handler over a durable JetStream consumer, one message at a time (so a job's events
- * are applied in order). The message is acked only after the handler resolved; a throwing
- * handler gets it back later; a message the handler marks as poison is terminated.
+ * Runs a handler over a durable JetStream consumer: one message at a time per subject (so a
+ * job's events are applied in order), up to `concurrency` subjects at once. The message is
+ * acked only after the handler resolved; a throwing handler gets it back later; a message the
+ * handler marks as poison is terminated.
  */
 export class DurableConsumer {
   private messages?: ConsumerMessages;
@@ -50,26 +56,44 @@ export class DurableConsumer {
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
+    const limit = Math.max(1, this.opts.concurrency ?? 1);
+    const inFlight = new Set<Promise<void>>();
+    const lastOnSubject = new Map<string, Promise<void>>();
     for await (const m of messages) {
-      let data: unknown;
-      try {
-        data = m.json();
-      } catch {
-        this.log.error(`dropping unparseable message ${m.subject} seq ${m.seq}`);
+      const before = lastOnSubject.get(m.subject) ?? Promise.resolve();
+      // An ack that cannot go out (connection closed) must not stop the loop: JetStream redelivers.
+      const done: Promise<void> = before.then(() => this.handle(m)).catch((e: Error) => this.log.warn(`${m.subject}: ${e.message}`));
+      lastOnSubject.set(m.subject, done);
+      inFlight.add(done);
+      void done.finally(() => {
+        inFlight.delete(done);
+        if (lastOnSubject.get(m.subject) === done) lastOnSubject.delete(m.subject);
+      });
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  }
+
+  /** The outcome is an ack, a nak (try again later) or a term (poison). */
+  private async handle(m: JsMsg): Promise<void> {
+    let data: unknown;
+    try {
+      data = m.json();
+    } catch {
+      this.log.error(`dropping unparseable message ${m.subject} seq ${m.seq}`);
+      m.term();
+      return;
+    }
+    try {
+      await this.handler(data, m);
+      m.ack();
+    } catch (e) {
+      if (e instanceof PoisonMessageError) {
+        this.log.error(`dropping invalid message ${m.subject}: ${e.message}`);
         m.term();
-        continue;
-      }
-      try {
-        await this.handler(data, m);
-        m.ack();
-      } catch (e) {
-        if (e instanceof PoisonMessageError) {
-          this.log.error(`dropping invalid message ${m.subject}: ${e.message}`);
-          m.term();
-        } else {
-          this.log.warn(`handler failed for ${m.subject} (delivery ${m.info.redeliveryCount}): ${(e as Error).message}`);
-          m.nak(this.opts.retryDelayMs ?? 1_000);
-        }
+      } else {
+        this.log.warn(`handler failed for ${m.subject} (delivery ${m.info.redeliveryCount}): ${(e as Error).message}`);
+        m.nak(this.opts.retryDelayMs ?? 1_000);
       }
     }
   }

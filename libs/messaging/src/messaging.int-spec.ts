@@ -176,6 +176,32 @@ describe('messaging (real NATS)', () => {
       expect(calls).toBe(0);
       expect((await info()).num_ack_pending).toBe(0);
     });
+    it('handles different subjects at once, and one subject\'s messages in order', async () => {
+      const a = s.events(randomUUID());
+      const b = s.events(randomUUID());
+      const seen: string[] = [];
+      let active = 0;
+      let maxActive = 0;
+      consumer = new DurableConsumer(nc, { stream: s.streams.events, durable: uniquePrefix('durable'), concurrency: 4 }, async (data, msg) => {
+        if (msg.subject !== a && msg.subject !== b) return;
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await sleep(50);
+        seen.push(`${msg.subject === a ? 'a' : 'b'}${(data as { n: number }).n}`);
+        active--;
+      });
+      await consumer.start();
+
+      for (let n = 0; n < 3; n++) {
+        await publisher.publish(a, { id: randomUUID(), n } as { id: string });
+        await publisher.publish(b, { id: randomUUID(), n } as { id: string });
+      }
+
+      await eventually(() => seen.length === 6, 5_000);
+      expect(seen.filter((x) => x.startsWith('a'))).toEqual(['a0', 'a1', 'a2']);
+      expect(seen.filter((x) => x.startsWith('b'))).toEqual(['b0', 'b1', 'b2']);
+      expect(maxActive).toBe(2);
+    });
   });
 
   describe('request-reply', () => {

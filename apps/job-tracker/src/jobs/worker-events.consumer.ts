@@ -5,6 +5,9 @@ import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, SUBJECTS } from '
 import { childSpan, withLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
 
+/** Events applied at once; below DATABASE_POOL_MAX's default, so RPC and the reconciler still get connections. */
+const EVENT_CONCURRENCY = 6;
+
 /** Worker events from JetStream into the state machine; acked only after the commit. */
 @Injectable()
 export class WorkerEventsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -17,7 +20,8 @@ export class WorkerEventsConsumer implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.events, durable: this.s.consumers.tracker }, (data) => {
+    // Jobs in parallel (each event is a short transaction of its own), one job's events in order.
+    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.events, durable: this.s.consumers.tracker, concurrency: EVENT_CONCURRENCY }, (data) => {
       const event = WorkerEvent.safeParse(data);
       if (!event.success) throw new PoisonMessageError(event.error.message);
       const { jobId, tenant, attempt } = event.data.data;
