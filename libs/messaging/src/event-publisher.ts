@@ -4,7 +4,8 @@ import { NATS_CONNECTION } from './nats-connection';
 
 /** Port: publish an event durably (resolves once JetStream has stored it). */
 export abstract class EventPublisher {
-  abstract publish(subject: string, event: { id: string }): Promise<void>;
+  /** `msgId` (default: the event id) is what JetStream deduplicates on. */
+  abstract publish(subject: string, event: { id: string }, opts?: { msgId?: string }): Promise<void>;
   /** Fire-and-forget on core NATS (live status; losing one is harmless). */
   abstract broadcast(subject: string, payload: unknown): void;
 }
@@ -17,10 +18,10 @@ export class JetStreamEventPublisher extends EventPublisher {
     this.js = nc.jetstream();
   }
 
-  async publish(subject: string, event: { id: string }): Promise<void> {
+  async publish(subject: string, event: { id: string }, opts: { msgId?: string } = {}): Promise<void> {
     const h = headers();
     // The event id doubles as the message id, so a retried publish is stored once.
-    h.set('Nats-Msg-Id', event.id);
+    h.set('Nats-Msg-Id', opts.msgId ?? event.id);
     await this.js.publish(subject, JSON.stringify(event), { headers: h, timeout: 5_000 });
   }
 

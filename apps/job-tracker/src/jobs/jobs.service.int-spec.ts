@@ -308,6 +308,47 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(enqueued).toEqual([]);
     });
 
+    describe('webhooks Redis lost', () => {
+      /** A finished job with a webhook, finished longer than RECONCILE_AFTER_MS ago. */
+      async function finishedWithWebhook() {
+        const req = createRequest({ notify: { webhook: 'https://hooks.example.com/jobdesk' } });
+        await jobs.create(req);
+        await jobs.applyEvent(started(req.id));
+        await jobs.applyEvent(completed(req.id));
+        await orm.em.fork().execute(`update job set finished_at = now() - interval '1 millisecond' * ? * 2 where id = ?`, [config.RECONCILE_AFTER_MS, req.id]);
+        return req;
+      }
+      const announcements = (id: string) => events.on(s.notify(id)).map((e) => JobFinishedNotification.parse(e));
+
+      it('announces a finished job again when the delivery queue lost its webhook and the log never saw it delivered', async () => {
+        const req = await finishedWithWebhook();
+        reconciler.webhookQueued = async () => false;
+
+        await reconciler.sweep();
+
+        const sent = announcements(req.id);
+        expect(sent).toHaveLength(2);
+        // The same notification (so email and SMS are not made twice), the same final status.
+        expect(sent[1]).toMatchObject({ id: sent[0].id, data: { status: 'completed', redelivery: 0 } });
+      });
+
+      it('leaves it alone while the queue holds the delivery, or once the log shows it delivered', async () => {
+        const held = await finishedWithWebhook();
+        const delivered = await finishedWithWebhook();
+        await orm.em.fork().execute(
+          `insert into webhook_delivery (event_id, job_id, tenant, message_id, url, attempt, status_code, latency_ms, error, outcome, final, at)
+           values (?, ?, 'acme', 'msg', 'https://hooks.example.com/jobdesk', 1, 200, 5, null, 'delivered', true, now())`,
+          [randomUUID(), delivered.id],
+        );
+        reconciler.webhookQueued = async (id) => id === held.id;
+
+        await reconciler.sweep();
+
+        expect(announcements(held.id)).toHaveLength(1);
+        expect(announcements(delivered.id)).toHaveLength(1);
+      });
+    });
+
     it('lets only one sweep run at a time', async () => {
       const req = createRequest();
       await jobs.create(req);

@@ -291,7 +291,8 @@ export class JobsService {
     this.events.broadcast(this.subjects.status(job.tenant, job.id), msg);
   }
 
-  async announceFinished(job: Job, redelivery = 0): Promise<void> {
+  /** `msgId`: a re-announce of the same notification that JetStream must not drop as a duplicate (reconciler). */
+  async announceFinished(job: Job, redelivery = 0, msgId?: string): Promise<void> {
     if (!hasTargets(job.notify) || !isTerminal(job.status)) return;
     const n: JobFinishedNotification = {
       // One id per job end: JetStream drops a re-announce within its window, the notifier after it.
@@ -312,7 +313,7 @@ export class JobsService {
         redelivery,
       },
     };
-    await this.events.publish(this.subjects.notify(job.id), n);
+    await this.events.publish(this.subjects.notify(job.id), n, msgId ? { msgId } : {});
   }
 }
 

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CreateRequestContext, EntityManager } from '@mikro-orm/postgresql';
+import { Queue } from 'bullmq';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { redisConnection } from '@jobdesk/queue';
 import { Job } from '../jobs/job.entity';
 import { JobProducer } from '../jobs/job-producer';
 import { JobsService } from '../jobs/jobs.service';
@@ -17,6 +19,9 @@ const RECONCILER_LOCK = 7_340_002;
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('reconciler');
   private timer?: NodeJS.Timeout;
+  private webhookQueue?: Queue;
+  /** Whether notifier's delivery queue (Redis) still holds a finished job's webhook; set at bootstrap. */
+  webhookQueued?: (jobId: string, status: string) => Promise<boolean>;
 
   constructor(
     private readonly em: EntityManager,
@@ -27,12 +32,17 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.config.RECONCILE_INTERVAL_MS) return;
+    this.webhookQueue = new Queue('webhook.deliver', { connection: redisConnection(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX });
+    this.webhookQueue.on('error', () => undefined);
+    // notifier's delivery id (NotificationsConsumer): msg_<job id without dashes>_<status>-webhook
+    this.webhookQueued = async (id, status) => !!(await this.webhookQueue!.getJob(`msg_${id.replace(/-/g, '')}_${status}-webhook`));
     this.timer = setInterval(() => void this.tick(), this.config.RECONCILE_INTERVAL_MS);
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.webhookQueue?.close().catch(() => undefined);
   }
 
   private async tick(): Promise<void> {
@@ -70,7 +80,38 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       }
       for (const { job, reason } of lost) await this.jobs.failLost(job.id, job.attempt, reason);
       if (readded) this.log.warn(`re-added ${readded} job(s) missing from their queue`);
+      const reannounced = await this.sweepWebhooks(em);
+      if (reannounced) this.log.warn(`re-announced ${reannounced} finished job(s) whose webhook Redis lost`);
       return readded;
     });
+  }
+
+  /**
+   * notifier's delivery queue is Redis too: a finished job whose webhook the delivery log never
+   * saw delivered (or given up) and that the queue no longer holds is announced again. Same
+   * notification id (so email/SMS stay once), a fresh JetStream message id (so the stream does
+   * not drop it as a duplicate); the notifier re-adds the delivery under the same webhook-id.
+   */
+  private async sweepWebhooks(em: EntityManager): Promise<number> {
+    if (!this.webhookQueued) return 0;
+    const now = Date.now();
+    const rows = await em.execute<{ id: string; status: string }[]>(
+      `select j.id, j.status from job j
+        where j.status in ('completed','failed','canceled') and j.notify->>'webhook' is not null
+          and j.finished_at < ? and j.finished_at > ?
+          and not exists (select 1 from webhook_delivery d where d.job_id = j.id and (d.outcome = 'delivered' or d.final))
+        order by j.finished_at asc limit 500`,
+      [new Date(now - this.config.RECONCILE_AFTER_MS), new Date(now - 24 * 3600_000)],
+    );
+    let count = 0;
+    for (const { id, status } of rows) {
+      if (await this.webhookQueued(id, status)) continue;
+      const job = await em.findOne(Job, { id });
+      if (!job) continue;
+      // One re-announce per RECONCILE_AFTER_MS window: a slow notifier is not flooded.
+      await this.jobs.announceFinished(job, 0, `${id}.finished.re${Math.floor(now / Math.max(1, this.config.RECONCILE_AFTER_MS))}`);
+      count++;
+    }
+    return count;
   }
 }
