@@ -24,10 +24,11 @@ export class RpcClient {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async request<T>(subject: string, payload: unknown): Promise<T> {
+  /** `timeoutMs`: how long to wait for the reply (default RPC_TIMEOUT_MS). */
+  async request<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
     let raw;
     try {
-      raw = await this.nc.request(subject, JSON.stringify(payload), { timeout: this.config.RPC_TIMEOUT_MS, headers: contextHeaders() });
+      raw = await this.nc.request(subject, JSON.stringify(payload), { timeout: opts.timeoutMs ?? this.config.RPC_TIMEOUT_MS, headers: contextHeaders() });
     } catch (e) {
       throw new RpcFailure(ErrorCode.ServiceUnavailable, `job-tracker unavailable: ${(e as Error).message}`, 503);
     }

@@ -22,7 +22,7 @@ import {
   SubmitJobBody,
 } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
-import { RpcClient, SUBJECTS } from '@jobdesk/messaging';
+import { RpcClient, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { ObjectNotFoundError, ObjectStorage } from '@jobdesk/storage';
 import { mimeOf, sniffFormat, SNIFF_BYTES } from '@jobdesk/file-formats';
 import { ApiProblem } from '../problems/api-problem';
@@ -68,6 +68,12 @@ function scanJson(root: unknown): 'nul' | 'deep' | null {
   }
   return null;
 }
+
+/**
+ * How long past the create deadline the gateway still waits for job-tracker's reply (a busy
+ * event loop, a reconnect), and so the latest moment a commit in progress can still finish.
+ */
+const CREATE_REPLY_GRACE_MS = 1_000;
 
 /** busboy's words for a multipart body that is not one (no boundary, cut short, bad headers). */
 const MALFORMED_MULTIPART = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Part terminated early|Malformed part header|Malformed urlencoded form)/;
@@ -203,8 +209,20 @@ export class JobsService {
   }
 
   private async create(req: CreateJobRequest): Promise<CreateJobReply> {
-    return this.rpc.request<CreateJobReply>(this.s.trackerCreate, { ...req, deadline: Date.now() + this.config.RPC_TIMEOUT_MS });
+    const deadline = Date.now() + this.config.RPC_TIMEOUT_MS;
+    try {
+      return await this.rpc.request<CreateJobReply>(this.s.trackerCreate, { ...req, deadline }, { timeoutMs: this.config.RPC_TIMEOUT_MS + CREATE_REPLY_GRACE_MS });
+    } catch (e) {
+      if (!(e instanceof RpcFailure) || e.status !== 503) throw e;
+      // Request-reply is at most once: across a NATS restart the reply can be lost after the job
+      // was committed. Past the deadline job-tracker commits nothing more, so one look tells a
+      // lost reply (the job exists: it is accepted) from a job that was never made (503 stands).
+      const made = await this.rpc.request<JobRecord>(this.s.trackerGet, { tenant: req.tenant, id: req.id }).catch(() => null);
+      if (made) return { job: made, replayed: false };
+      throw e;
+    }
   }
+
 
   private knownType(type: unknown): (typeof JOB_TYPES)[number] {
     if (type === undefined || type === '') throw new ApiProblem(400, ErrorCode.ValidationFailed, `the field "type" is required; one of: ${JOB_TYPES.join(', ')}`);

@@ -94,7 +94,19 @@ export class JobsService {
       throw new RpcFailure(ErrorCode.ServiceUnavailable, 'the request expired before job-tracker could take it', 503);
     }
     try {
-      await this.em.flush();
+      await this.em.begin();
+      try {
+        await this.em.flush();
+        // Again just before COMMIT: waiting for a connection or a lock can outlast the deadline,
+        // and the gateway, no longer waiting, looks the job up to tell a lost reply from no job.
+        if (req.deadline && Date.now() > req.deadline - DEADLINE_MARGIN_MS) {
+          throw new RpcFailure(ErrorCode.ServiceUnavailable, 'the request expired before job-tracker could commit it', 503);
+        }
+        await this.em.commit();
+      } catch (e) {
+        await this.em.rollback().catch(() => undefined);
+        throw e;
+      }
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       this.em.clear();
