@@ -38,6 +38,8 @@ export interface StackOptions {
   maxLogChunks?: number;
   /** Start timeout per app. */
   readyTimeoutMs?: number;
+  /** The built tree to run (default: dist/); a private copy survives someone else's rebuild. */
+  distDir?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -91,7 +93,9 @@ export async function startStack(extraEnv: Record<string, string> = {}, opts: St
     ...(opts.natsUrl ? { NATS_URL: opts.natsUrl } : {}),
     ...extraEnv,
   };
-  const migrate = spawnSync(process.execPath, [join(ROOT, 'dist/apps/job-tracker/src/migrate.js')], { env, encoding: 'utf8' });
+  // JOBDESK_DIST: run another build (a private one, while others rebuild dist/).
+  const dist = opts.distDir ?? process.env.JOBDESK_DIST ?? join(ROOT, 'dist');
+  const migrate = spawnSync(process.execPath, [join(dist, 'apps/job-tracker/src/migrate.js')], { env, encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(`migrate failed: ${migrate.stderr}${migrate.stdout}`);
 
   const logs = Object.fromEntries(APP_NAMES.map((n) => [n, [] as string[]])) as Record<AppName, string[]>;
@@ -102,7 +106,7 @@ export async function startStack(extraEnv: Record<string, string> = {}, opts: St
     if (opts.maxLogChunks && l.length > opts.maxLogChunks) l.splice(0, l.length - opts.maxLogChunks);
   };
   const spawnApp = (name: AppName) => {
-    const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
+    const child = spawn(process.execPath, [join(dist, `apps/${name}/src/main.js`)], {
       env: { ...env, PORT: String(ports[name]), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
