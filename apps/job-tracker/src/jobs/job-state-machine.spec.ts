@@ -1,4 +1,5 @@
 import type { WorkerEvent } from '@jobdesk/contracts';
+import fc from 'fast-check';
 import { JobState, nextState } from './job-state-machine';
 
 const jobId = '0190a0a0-0000-7000-8000-000000000001';
@@ -75,5 +76,48 @@ describe('job state machine', () => {
     const events = [started(1), progress(1, 50), completed(1)];
     const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
     for (const o of orders) expect(run(o.map((i) => events[i])).state.status).toBe('completed');
+  });
+});
+
+describe('job state machine under redelivery and reordering (property)', () => {
+  // What at-least-once delivery does to a job's history: any event may come again, any order.
+  // A history: attempts 1..k-1 fail with a retry, attempt k ends (completed, or failed for good).
+  const history = fc.record({ attempts: fc.integer({ min: 1, max: 4 }), succeeds: fc.boolean() }).map(({ attempts, succeeds }) => {
+    const events: WorkerEvent[] = [];
+    for (let a = 1; a <= attempts; a++) {
+      events.push(started(a), progress(a, 40));
+      if (a < attempts) events.push(failed(a, true));
+      else events.push(succeeds ? completed(a) : failed(a, false));
+    }
+    return { events, end: succeeds ? 'completed' : 'failed' };
+  });
+  const delivered = history.chain(({ events, end }) =>
+    fc
+      .array(fc.nat({ max: events.length - 1 }), { minLength: events.length, maxLength: events.length * 3 })
+      .map((extra) => ({ end, stream: [...events, ...extra.map((i) => events[i])] }))
+      .chain(({ end, stream }) => fc.shuffledSubarray(stream, { minLength: stream.length, maxLength: stream.length }).map((s) => ({ end, stream: s }))),
+  );
+
+  it('ends exactly once, in the status the history ends in, whatever the duplicates and the order', () => {
+    fc.assert(
+      fc.property(delivered, ({ end, stream }) => {
+        const { state, path } = run(stream);
+        expect(state.status).toBe(end);
+        expect(path.filter((s) => s === 'completed' || s === 'failed')).toEqual([end]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reaches the end exactly once when every event of the history arrives, in order, each at least once', () => {
+    fc.assert(
+      fc.property(history, fc.array(fc.nat({ max: 2 }), { minLength: 20, maxLength: 20 }), ({ events, end }, repeats) => {
+        const stream = events.flatMap((e, i) => Array.from({ length: 1 + (repeats[i % repeats.length] ?? 0) }, () => e));
+        const { state, path } = run(stream);
+        expect(state.status).toBe(end);
+        expect(path.filter((s) => s === end)).toHaveLength(1);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
