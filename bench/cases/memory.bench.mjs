@@ -38,6 +38,9 @@ await runCase('memory', async (world) => {
         Promise.all(Array.from({ length: 4 }, () => uploads(s.baseUrl, until))),
       ]);
       clearInterval(sampler);
+      for (const [name, p] of Object.entries(s.procs)) {
+        if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`memory: ${name} exited (${p.child.exitCode ?? p.child.signalCode}) under load:\n${p.out.join('').slice(-3000)}`);
+      }
       log(`memory: run ${run + 1}: ${e2e.done} noop jobs, ${ups.reduce((a, b) => a + b, 0)} uploads`, JSON.stringify(peak));
       for (const [k, v] of Object.entries(peak)) load[k] = Math.max(load[k] ?? 0, v);
     } finally {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BARE, NATS_URL, PAIRS, QUICK, emit, interleave, require, requireDist, row, runCase, spawnNode, startApps } from '../lib/bench.mjs';
 
-const N = QUICK ? 1_000 : 5_000;
+const N = QUICK ? 1_000 : 3_000;
 const WINDOW = QUICK ? 2 : 3;
 const CONCURRENCY = 16;
 const { connect } = require('nats');

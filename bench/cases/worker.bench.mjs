@@ -5,7 +5,7 @@
 import { PAIRS, QUICK, REDIS_URL, emit, interleave, log, queuedNoop, require, requireDist, row, runCase, startApps, startBare } from '../lib/bench.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const JOBS = QUICK ? 3_000 : 15_000;
+const JOBS = QUICK ? 3_000 : 8_000;
 const MAX_SECONDS = QUICK ? 2 : 3;
 const { Queue } = require('bullmq');
 const { jobOptions } = requireDist('libs/queue/src/queue-options.js');
