@@ -137,6 +137,7 @@ const report = {
   seconds: Math.round((Date.now() - started.getTime()) / 1000),
   quick: QUICK,
   commit,
+  dist: SOURCE_DIST,
   machine,
   note: NOTE,
   rows,
@@ -144,7 +145,7 @@ const report = {
 };
 writeFileSync(join(ARTIFACTS, 'bench.json'), JSON.stringify(report, null, 2));
 
-console.log(`\njobdesk bench${QUICK ? ' --quick (smoke run: figures too short to judge, nothing asserted)' : ''} — commit ${commit}, ${report.seconds} s, node ${machine.node}, ${machine.cores} cores, load average ${machine.loadavgBefore.join('/')} before, ${machine.loadavgAfter.join('/')} after`);
+console.log(`\njobdesk bench${QUICK ? ' --quick (smoke run: figures too short to judge, nothing asserted)' : ''} — commit ${commit} (apps from ${SOURCE_DIST}), ${report.seconds} s, node ${machine.node}, ${machine.cores} cores, load average ${machine.loadavgBefore.join('/')} before, ${machine.loadavgAfter.join('/')} after`);
 console.log(NOTE);
 console.log('ratio = median over pairs of product/bare; ≥ goals are throughput, ≤ goals are latency.\n');
 printTable(rows);
