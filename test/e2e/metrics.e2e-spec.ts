@@ -53,7 +53,7 @@ function total(s: Scrape, name: string, match: Record<string, string> = {}): num
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  hooks = await startWebhookReceiver();
+  hooks = await startWebhookReceiver((path) => (path.startsWith('/gone') ? 410 : 200));
   stack = await startStack(
     {
       AUTH_REQUIRED: 'false',
@@ -96,6 +96,7 @@ function logLines(app: AppName): Array<Record<string, any>> {
 }
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACE_GONE = '0af7651916cd43dd8448eb211c80319c';
 const exported = new Set<string>(['up']); // `up` is Prometheus' own, per scrape target
 
 describe('metrics while jobs flow', () => {
@@ -107,18 +108,7 @@ describe('metrics while jobs flow', () => {
         expect(before[a].samples.find((s) => s.name === 'process_cpu_seconds_total')?.labels.app).toBe(a);
       }
 
-      // A burst of noop jobs larger than the worker's concurrency: a backlog the sampler must see.
       const traceparent = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
-      const ids: string[] = [];
-      for (let i = 0; i < NOOPS; i++) {
-        const res = await fetch(`${stack.baseUrl}/v1/jobs`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', traceparent },
-          body: JSON.stringify({ type: 'noop', input: { ms: NOOP_MS } }),
-        });
-        expect(res.status).toBe(202);
-        ids.push((await json(res)).id);
-      }
       let maxBacklog = 0;
       let sawActive = false;
       const watching = (async () => {
@@ -133,6 +123,18 @@ describe('metrics while jobs flow', () => {
         }
       })();
 
+      // All at once: a burst larger than the worker's concurrency, a backlog the sampler must see.
+      const ids: string[] = await Promise.all(
+        Array.from({ length: NOOPS }, async () => {
+          const res = await fetch(`${stack.baseUrl}/v1/jobs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', traceparent },
+            body: JSON.stringify({ type: 'noop', input: { ms: NOOP_MS } }),
+          });
+          expect(res.status).toBe(202);
+          return (await json(res)).id as string;
+        }),
+      );
       // Alongside: a resume with personal data in it and in its file name, an email, and a webhook.
       const resume = await json(await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'jane-doe-private-cv.txt'));
       const email = await json(
@@ -142,6 +144,14 @@ describe('metrics while jobs flow', () => {
           notify: { webhook: `${hooks.url}/hooks/metrics` },
         }),
       );
+      // A noop whose webhook receiver answers 410: the notifier's warning must carry the job and the submitter's trace.
+      const goneRes = await fetch(`${stack.baseUrl}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${TRACE_GONE}-b7ad6b7169203331-01` },
+        body: JSON.stringify({ type: 'noop', input: { ms: 50 }, notify: { webhook: `${hooks.url}/gone` } }),
+      });
+      expect(goneRes.status).toBe(202);
+      const gone = await json(goneRes);
       await watching;
       expect(maxBacklog).toBeGreaterThan(0);
       expect(sawActive).toBe(true);
@@ -149,7 +159,9 @@ describe('metrics while jobs flow', () => {
       for (const id of ids) expect((await waitForEnd(stack.baseUrl, id, 60_000)).status).toBe('completed');
       expect((await waitForEnd(stack.baseUrl, resume.id, 60_000)).status).toBe('completed');
       expect((await waitForEnd(stack.baseUrl, email.id, 60_000)).status).toBe('completed');
-      await until(() => hooks.received.length >= 1, 20_000);
+      expect((await waitForEnd(stack.baseUrl, gone.id, 60_000)).status).toBe('completed');
+      await until(() => hooks.received.length >= 2, 20_000);
+      await until(() => logLines('notifier').some((l) => l.jobId === gone.id && l.level === 'warn'), 10_000);
 
       // The backlog drains: once sampled again, nothing waits or runs on the noop queue.
       await until(async () => {
@@ -159,51 +171,45 @@ describe('metrics while jobs flow', () => {
       }, 10_000);
 
       const after = Object.fromEntries(await Promise.all(APP_NAMES.map(async (a) => [a, await scrape(a)] as const))) as Record<AppName, Scrape>;
-      for (const a of APP_NAMES) {
-        for (const [name, type] of after[a].types) {
-          exported.add(name);
-          if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(name + suffix);
-          if (type === 'summary') for (const suffix of ['_sum', '_count']) exported.add(name + suffix);
-        }
-      }
 
       const delta = (a: AppName, name: string, match: Record<string, string> = {}) => total(after[a], name, match) - total(before[a], name, match);
 
       // job-tracker: submissions, terminal statuses, wait before start
-      expect(delta('job-tracker', 'jobdesk_jobs_submitted_total', { type: 'noop' })).toBe(NOOPS);
+      expect(delta('job-tracker', 'jobdesk_jobs_submitted_total', { type: 'noop' })).toBe(NOOPS + 1);
       expect(delta('job-tracker', 'jobdesk_jobs_submitted_total', { type: 'resume.parse' })).toBe(1);
-      expect(delta('job-tracker', 'jobdesk_jobs_finished_total', { type: 'noop', status: 'completed' })).toBe(NOOPS);
+      expect(delta('job-tracker', 'jobdesk_jobs_finished_total', { type: 'noop', status: 'completed' })).toBe(NOOPS + 1);
       expect(delta('job-tracker', 'jobdesk_jobs_finished_total', { type: 'resume.parse', status: 'completed' })).toBe(1);
-      expect(delta('job-tracker', 'jobdesk_job_wait_seconds_count', { type: 'noop' })).toBe(NOOPS);
+      expect(delta('job-tracker', 'jobdesk_job_wait_seconds_count', { type: 'noop' })).toBe(NOOPS + 1);
       // With 2 at a time and 300 ms each, the last of 16 waited for the 14 before it.
       expect(delta('job-tracker', 'jobdesk_job_wait_seconds_sum', { type: 'noop' })).toBeGreaterThan(((NOOPS - 2) / 2) * (NOOP_MS / 1000));
-      expect(delta('job-tracker', 'jobdesk_job_wait_seconds_bucket', { type: 'noop', le: '+Inf' })).toBe(NOOPS);
+      expect(delta('job-tracker', 'jobdesk_job_wait_seconds_bucket', { type: 'noop', le: '+Inf' })).toBe(NOOPS + 1);
 
       // email-worker hosts noop and email.send: run-time histogram, attempts, email deliveries
-      expect(delta('email-worker', 'jobdesk_job_run_seconds_count', { type: 'noop', outcome: 'completed' })).toBe(NOOPS);
+      expect(delta('email-worker', 'jobdesk_job_run_seconds_count', { type: 'noop', outcome: 'completed' })).toBe(NOOPS + 1);
       expect(delta('email-worker', 'jobdesk_job_run_seconds_sum', { type: 'noop', outcome: 'completed' })).toBeGreaterThanOrEqual((NOOPS * NOOP_MS) / 1000);
-      expect(delta('email-worker', 'jobdesk_job_run_seconds_bucket', { type: 'noop', outcome: 'completed', le: '0.1' })).toBe(0);
-      expect(delta('email-worker', 'jobdesk_job_run_seconds_bucket', { type: 'noop', outcome: 'completed', le: '+Inf' })).toBe(NOOPS);
-      expect(delta('email-worker', 'jobdesk_worker_attempts_total', { type: 'noop', outcome: 'completed' })).toBe(NOOPS);
+      expect(delta('email-worker', 'jobdesk_job_run_seconds_bucket', { type: 'noop', outcome: 'completed', le: '0.25' })).toBeLessThanOrEqual(1); // only the 50 ms one
+      expect(delta('email-worker', 'jobdesk_job_run_seconds_bucket', { type: 'noop', outcome: 'completed', le: '+Inf' })).toBe(NOOPS + 1);
+      expect(delta('email-worker', 'jobdesk_worker_attempts_total', { type: 'noop', outcome: 'completed' })).toBe(NOOPS + 1);
       expect(delta('email-worker', 'jobdesk_email_deliveries_total', { outcome: 'sent' })).toBe(1);
       expect(delta('resume-parser', 'jobdesk_job_run_seconds_count', { type: 'resume.parse', outcome: 'completed' })).toBe(1);
 
       // gateway: the HTTP histogram by route pattern (never by job id)
-      expect(delta('gateway', 'jobdesk_http_request_duration_seconds_count', { method: 'POST', route: '/v1/jobs', status: '202' })).toBe(NOOPS + 2);
+      expect(delta('gateway', 'jobdesk_http_request_duration_seconds_count', { method: 'POST', route: '/v1/jobs', status: '202' })).toBe(NOOPS + 3);
       expect(after.gateway.samples.some((s) => s.name.startsWith('jobdesk_http') && ids.some((id) => s.labels.route?.includes(id)))).toBe(false);
 
       // notifier: the webhook delivery counter and its latency histogram
       expect(delta('notifier', 'jobdesk_webhook_deliveries_total', { outcome: 'delivered' })).toBe(1);
-      expect(delta('notifier', 'jobdesk_webhook_delivery_seconds_count')).toBe(1);
+      expect(delta('notifier', 'jobdesk_webhook_deliveries_total', { outcome: 'gone' })).toBe(1);
+      expect(delta('notifier', 'jobdesk_webhook_delivery_seconds_count')).toBe(2);
 
       // Logs: one JSON object per line; ids where they apply; the caller's trace reaches the worker.
       const gw = logLines('gateway');
       const posts = gw.filter((l) => l.context === 'http' && /^POST \/v1\/jobs 202/.test(l.msg));
-      expect(posts).toHaveLength(NOOPS + 2);
+      expect(posts).toHaveLength(NOOPS + 3);
       for (const l of posts) expect(l).toMatchObject({ app: 'gateway', level: 'info', requestId: expect.any(String), tenant: 'default', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
       expect(posts.filter((l) => l.traceId === TRACE_ID)).toHaveLength(NOOPS);
 
-      const worker = logLines('email-worker').filter((l) => l.context === 'job-runner' && /^noop attempt 1 completed/.test(l.msg));
+      const worker = logLines('email-worker').filter((l) => l.context === 'job-runner' && /^noop attempt 1 completed/.test(l.msg) && l.jobId !== gone.id);
       expect(worker).toHaveLength(NOOPS);
       for (const l of worker) {
         expect(ids).toContain(l.jobId);
@@ -212,7 +218,11 @@ describe('metrics while jobs flow', () => {
       const parsed = logLines('resume-parser').filter((l) => l.jobId === resume.id);
       expect(parsed.length).toBeGreaterThan(0);
       expect(parsed[0].traceId).toMatch(/^[0-9a-f]{32}$/);
-      expect(logLines('notifier').concat(logLines('job-tracker'))).toBeDefined();
+      // gateway → tracker (NATS headers) → BullMQ → worker → event → tracker → notification → webhook delivery: one trace.
+      const warned = logLines('notifier').find((l) => l.jobId === gone.id && l.level === 'warn');
+      expect(warned).toMatchObject({ context: 'webhooks', tenant: 'default', traceId: TRACE_GONE });
+      expect(logLines('email-worker').find((l) => l.jobId === gone.id)?.traceId).toBe(TRACE_GONE);
+      expect(logLines('job-tracker').length).toBeGreaterThan(0);
 
       const everything = APP_NAMES.map((a) => stack.logs[a].join('')).join('\n');
       for (const secret of [JANE.email, JANE.name, 'jane-doe-private-cv', 'ada.private@example.com']) expect(everything).not.toContain(secret);
@@ -261,7 +271,14 @@ describe('dashboard, alert rules and autoscaler use only exported metrics', () =
     expect(metricNames('histogram_quantile(0.95, sum by (le, route) (rate(jobdesk_http_request_duration_seconds_bucket{namespace="$namespace"}[5m])))')).toEqual(['jobdesk_http_request_duration_seconds_bucket']);
   });
 
-  it('every metric they name is one an app exports (collected from the live /metrics above)', () => {
+  it('every metric they name is one an app exports (collected from the live /metrics of every app)', async () => {
+    for (const a of APP_NAMES) {
+      for (const [name, type] of (await scrape(a)).types) {
+        exported.add(name);
+        if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(name + suffix);
+        if (type === 'summary') for (const suffix of ['_sum', '_count']) exported.add(name + suffix);
+      }
+    }
     expect(exported.size).toBeGreaterThan(20); // the scrape ran
     const used = new Map<string, string>();
     for (const [where, exprs] of [['dashboard', dashboardExprs], ['PrometheusRule', ruleExprs], ['ScaledObject', scalerExprs]] as const) {

@@ -38,5 +38,7 @@ export const WebhookDelivery = z.object({
   url: z.string().url(),
   /** The exact body, serialised once, so every retry signs and sends the same bytes. */
   body: z.string(),
+  /** W3C trace context of the job's end (the worker's event), for the notifier's log lines. */
+  traceparent: z.string().max(55).optional(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;

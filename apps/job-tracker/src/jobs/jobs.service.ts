@@ -24,7 +24,7 @@ import {
 } from '@jobdesk/contracts';
 import { ObjectStorage } from '@jobdesk/storage';
 import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
-import { Metrics } from '@jobdesk/observability';
+import { currentTraceparent, Metrics } from '@jobdesk/observability';
 import { z } from 'zod';
 import { Job } from './job.entity';
 import { JobTransition } from './job-transition.entity';
@@ -313,6 +313,7 @@ export class JobsService {
       version: 1,
       occurredAt: new Date().toISOString(),
       correlationId: job.correlationId,
+      traceparent: currentTraceparent(),
       data: {
         jobId: job.id,
         tenant: job.tenant,

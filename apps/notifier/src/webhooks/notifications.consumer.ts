@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateJobReply, CreateJobRequest, JobFinishedNotification, Subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, RpcClient, SUBJECTS } from '@jobdesk/messaging';
+import { childSpan, currentTraceparent, withLogContext } from '@jobdesk/observability';
 
 /**
  * Finished jobs from JetStream → one delivery job per target on notifier's own queue. The
@@ -28,7 +29,9 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.notify, durable: this.s.consumers.notifier }, (data) => {
       const n = JobFinishedNotification.safeParse(data);
       if (!n.success) throw new PoisonMessageError(n.error.message);
-      return this.fanOut(n.data);
+      // In the job's trace: the email/SMS jobs it creates (over RPC) and the webhook delivery continue it.
+      const { jobId, tenant } = n.data.data;
+      return withLogContext({ jobId, tenant, correlationId: n.data.correlationId, ...childSpan(n.data.traceparent) }, () => this.fanOut(n.data));
     });
     await this.consumer.start();
   }
@@ -95,6 +98,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
       jobId: data.jobId,
       url: data.notify.webhook,
       body: JSON.stringify(payload),
+      traceparent: currentTraceparent(),
     };
     await this.deliveries.add('webhook.deliver', delivery, {
       // A redelivery is a new send of the same message: same webhook-id, its own queue entry.

@@ -5,7 +5,7 @@ import { Subjects, WebhookAttempted, WebhookDelivery } from '@jobdesk/contracts'
 import { EventPublisher, SUBJECTS } from '@jobdesk/messaging';
 import { loadConfig } from '@jobdesk/config';
 import { webhookRetryDelay } from './retry-schedule';
-import { Metrics, withLogContext } from '@jobdesk/observability';
+import { childSpan, Metrics, withLogContext } from '@jobdesk/observability';
 import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 
 /** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
@@ -31,7 +31,7 @@ export class WebhookDeliverProcessor extends WorkerHost {
 
   async process(job: Job): Promise<{ status?: number }> {
     const d = WebhookDelivery.parse(job.data);
-    return withLogContext({ jobId: d.jobId, tenant: d.tenant, attempt: job.attemptsMade + 1 }, () => this.deliver(job, d));
+    return withLogContext({ jobId: d.jobId, tenant: d.tenant, attempt: job.attemptsMade + 1, ...childSpan(d.traceparent) }, () => this.deliver(job, d));
   }
 
   private async deliver(job: Job, d: WebhookDelivery): Promise<{ status?: number }> {
