@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { APP_NAMES, AppName, startStack, Stack } from '../support/stack';
@@ -36,10 +37,20 @@ function privateDist(): string {
   const root = join(__dirname, '../..');
   if (process.env.JOBDESK_DIST) return process.env.JOBDESK_DIST;
   const dir = join(root, 'node_modules/.cache', `jobdesk-chaos-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(root, 'dist'), dir, { recursive: true });
-  return dir;
+  const complete = (d: string) => ['job-tracker/src/migrate.js', ...APP_NAMES.map((n) => `${n}/src/main.js`)].every((f) => existsSync(join(d, 'apps', f)));
+  // Someone else's `npm run build` empties dist/ for a while: wait for a whole one.
+  for (let i = 0; ; i++) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    try {
+      cpSync(join(root, 'dist'), dir, { recursive: true });
+      if (complete(dir)) return dir;
+    } catch {
+      /* dist/ changed under the copy */
+    }
+    if (i >= 60) throw new Error('dist/ is incomplete: run npm run build');
+    spawnSync('sleep', ['2']);
+  }
 }
 
 export async function startChaos(extraEnv: Record<string, string> = {}): Promise<Chaos> {
