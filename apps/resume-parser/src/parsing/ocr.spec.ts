@@ -25,12 +25,10 @@ describe('parseResume: OCR', () => {
 
   it('reads a scanned PDF (no text layer) with OCR', async () => {
     const scan = await scannedPdf(source, 150);
-    const t0 = Date.now();
     const doc = await parseResume(scan, 'pdf', { maxPages: 5, timeoutMs: 60_000 });
     expectJane(doc);
     expect(doc.meta.warnings).toContain('no text layer: OCR used');
     expect(doc.meta.pages).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(60_000);
   });
 
   it('reads PNG and JPEG resumes', async () => {
