@@ -1,50 +1,19 @@
 // The dashboard's calls to the job API. The API key lives in sessionStorage only (gone when the
 // tab closes) and travels in the Authorization header, never in a URL.
 
-export type Status = 'queued' | 'processing' | 'completed' | 'failed' | 'canceled';
+import type { DeliveryView, JobStatus, JobView, TransitionView } from '../../../libs/contracts/src';
+
+// The API's shapes are defined once, in libs/contracts; the dashboard only narrows `status`.
+export type Status = JobStatus;
 export const STATUSES: Status[] = ['queued', 'processing', 'completed', 'failed', 'canceled'];
 export const TERMINAL: Status[] = ['completed', 'failed', 'canceled'];
-
-export interface Job {
-  id: string;
-  type: string;
-  status: Status;
-  progress: number;
-  attempts: number;
-  max_attempts: number;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  error: { code: string; message: string } | null;
-  result_url: string | null;
-  metadata: Record<string, unknown> | null;
-  priority: number;
-  run_at: string | null;
-  purged: boolean;
-}
+export type Job = Omit<JobView, 'status'> & { status: Status };
 export interface JobList {
   data: Job[];
   next_cursor: string | null;
 }
-export interface Transition {
-  seq: number;
-  from: string | null;
-  to: string;
-  attempt: number;
-  at: string;
-}
-export interface Delivery {
-  message_id: string;
-  url: string;
-  attempt: number;
-  status_code: number | null;
-  latency_ms: number;
-  error: string | null;
-  outcome: string;
-  final: boolean;
-  at: string;
-}
+export type Transition = TransitionView;
+export type Delivery = DeliveryView;
 
 const KEY = 'jobdesk.apiKey';
 export const session = {
