@@ -27,7 +27,7 @@ async function post(key: string, body: unknown, headers: Record<string, string> 
 }
 
 beforeAll(async () => {
-  stack = await startStack({ AUTH_REQUIRED: 'true', RATE_LIMIT_PER_SECOND: '100', SMTP_URL: 'smtp://127.0.0.1:9' });
+  stack = await startStack({ AUTH_REQUIRED: 'true', RATE_LIMIT_PER_SECOND: '100', SMTP_URL: 'smtp://127.0.0.1:9', API_KEYS: 'acme:operator-set-key-0123456789' });
   acme = createKey('acme');
   globex = createKey('globex');
 });
@@ -52,6 +52,14 @@ describe('API keys', () => {
     expect(r.status).toBe(0);
     // Never used before revocation, so no gateway cache holds it.
     expect((await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(key) })).status).toBe(401);
+  });
+
+  it('accepts operator keys from API_KEYS for their tenant', async () => {
+    const { id } = await json(await post(acme, emailJob()));
+    const viaOperatorKey = await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth('operator-set-key-0123456789') });
+    expect(viaOperatorKey.status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(globex) })).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth('operator-set-key-01234567') })).status).toBe(401);
   });
 
   it('lets only admin keys act for another tenant', async () => {

@@ -327,14 +327,15 @@ describe('helm chart', () => {
       }
     });
 
-    it('has a helm test Pod that POSTs an email.send job to the gateway and expects 202', () => {
+    it('has a helm test Pod that POSTs a noop job with the first operator key and expects 202', () => {
       const pod = byKind(objs, 'Pod').find((p) => p.metadata.annotations?.['helm.sh/hook'] === 'test');
       expect(pod).toBeDefined();
       const c = podSpec(pod!).containers[0];
       const script = [...(c.command ?? []), ...(c.args ?? [])].join(' ');
       expect(script).toMatch(/curl/);
       expect(script).toMatch(/-X POST "\$GATEWAY_URL\/v1\/jobs"/);
-      expect(script).toContain(`'{"type":"email.send","input":{"to":"test@example.com","subject":"helm test","text":"hi"}}'`);
+      expect(script).toContain(`'{"type":"noop","input":{"ms":10}}'`);
+      expect(script).toContain('KEY="${KEY#*:}"');
       expect(script).toMatch(/test "\$code" = "202"/);
       expect(c.env).toEqual(expect.arrayContaining([
         { name: 'GATEWAY_URL', value: `http://${full('gateway')}:80` },

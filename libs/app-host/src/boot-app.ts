@@ -62,6 +62,9 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
       // Honour a caller's (or the proxy's) request id, else make one; echoed on every response.
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
+      // While closing (SIGTERM) keep answering through our own handlers: a request that cannot be
+      // served gets problem+json 503 with Retry-After, not Fastify's bare 503.
+      return503OnClosing: false,
       clientErrorHandler: problemClientErrorHandler,
       ...(opts.frameworkErrors ? { frameworkErrors: opts.frameworkErrors as never } : {}),
     }),

@@ -33,6 +33,14 @@ export const EnvSchema = z.object({
   NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('jobdesk'),
   /** Require an API key on the job API. `npm start` turns it off explicitly for local use. */
   AUTH_REQUIRED: bool(true),
+  /**
+   * Keys set by the operator (Helm Secret, compose), besides those in the database:
+   * comma-separated `tenant:key` (a bare key belongs to tenant `default`); 16 characters at least.
+   */
+  API_KEYS: z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').map((e) => e.trim()).filter(Boolean).every((e) => (e.includes(':') ? e.slice(e.indexOf(':') + 1) : e).length >= 16), 'each key needs 16 characters at least'),
   /** Requests per second per API key (counted in Redis, so across gateway replicas); 0 = no limit. */
   RATE_LIMIT_PER_SECOND: int(200),
   /** Days a finished job keeps its input and result files. */
