@@ -173,6 +173,22 @@ describe('JobsService (real PostgreSQL)', () => {
     });
   });
 
+  describe('list', () => {
+    it('pages through jobs created in the same instant without skipping or repeating one', async () => {
+      const reqs = Array.from({ length: 5 }, () => createRequest({ tenant: 'paging' }));
+      for (const r of reqs) await jobs.create(r);
+      await orm.em.fork().execute(`update job set created_at = '2026-01-01T00:00:00Z' where tenant = 'paging'`);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await jobs.list({ tenant: 'paging', limit: 2, cursor });
+        seen.push(...page.jobs.map((j) => j.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(reqs.map((r) => r.id).sort().reverse());
+    });
+  });
+
   describe('applyEvent', () => {
     const withWebhook = () => createRequest({ notify: { webhook: 'https://hooks.example.com/jobdesk' } });
 
