@@ -8,6 +8,7 @@ import { Migration20261203010000 } from './migrations/Migration20261203010000';
 import { ApiKey } from './auth/api-key.entity';
 import { WebhookDelivery } from './deliveries/webhook-delivery.entity';
 import { Migration20261203020000 } from './migrations/Migration20261203020000';
+import { Migration20261203030000 } from './migrations/Migration20261203030000';
 
 /** The one MikroORM configuration, used by the app and by `migrate`. */
 export function ormConfig(env = loadConfig()) {
@@ -25,6 +26,7 @@ export function ormConfig(env = loadConfig()) {
         { name: 'Migration20261203000000', class: Migration20261203000000 },
         { name: 'Migration20261203010000', class: Migration20261203010000 },
         { name: 'Migration20261203020000', class: Migration20261203020000 },
+        { name: 'Migration20261203030000', class: Migration20261203030000 },
       ],
       transactional: true,
       allOrNothing: true,

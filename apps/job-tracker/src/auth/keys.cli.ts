@@ -4,10 +4,12 @@ import { loadConfig } from '@jobdesk/config';
 import { ormConfig } from '../mikro-orm.config';
 import { migrate } from '../migrate';
 import { ApiKeysService } from './api-keys.service';
+import { TenantSettingsService } from '../tenants/tenant-settings.service';
 
 const USAGE = `usage: npm run keys -- create --tenant <tenant> [--name <name>] [--admin]
        npm run keys -- revoke <key id>
-       npm run keys -- list [--tenant <tenant>]`;
+       npm run keys -- list [--tenant <tenant>]
+       npm run keys -- retention --tenant <tenant> --days <days>   (how long finished jobs keep their files)`;
 
 /** `npm run keys`: operators make and revoke API keys (the new key is printed alone on the last line). */
 async function main(argv: string[]): Promise<number> {
@@ -16,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     const i = rest.indexOf(`--${name}`);
     return i >= 0 ? rest[i + 1] : undefined;
   };
-  if (!cmd || !['create', 'revoke', 'list'].includes(cmd)) {
+  if (!cmd || !['create', 'revoke', 'list', 'retention'].includes(cmd)) {
     console.error(USAGE);
     return 2;
   }
@@ -24,7 +26,16 @@ async function main(argv: string[]): Promise<number> {
   const orm = await MikroORM.init(ormConfig(loadConfig()));
   const keys = new ApiKeysService(orm.em);
   try {
-    if (cmd === 'create') {
+    if (cmd === 'retention') {
+      const tenant = flag('tenant');
+      const days = Number(flag('days'));
+      if (!tenant || !(days > 0)) {
+        console.error(USAGE);
+        return 2;
+      }
+      await new TenantSettingsService(orm.em).setRetention(tenant, days);
+      console.log(`tenant ${tenant}: finished jobs keep their files ${days} day(s)`);
+    } else if (cmd === 'create') {
       const tenant = flag('tenant');
       if (!tenant) {
         console.error(USAGE);

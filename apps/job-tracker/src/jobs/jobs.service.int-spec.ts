@@ -14,6 +14,7 @@ import { Job } from './job.entity';
 import { JobProducer } from './job-producer';
 import { JobTransition } from './job-transition.entity';
 import { JobsService } from './jobs.service';
+import { TenantSettingsService } from '../tenants/tenant-settings.service';
 
 const s = subjects(uniquePrefix('tracker'));
 
@@ -186,6 +187,27 @@ describe('JobsService (real PostgreSQL)', () => {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       expect(seen).toEqual(reqs.map((r) => r.id).sort().reverse());
+    });
+  });
+
+  describe('retention', () => {
+    it('purges finished jobs after their tenant\'s retention, others after the default', async () => {
+      const deleted: string[] = [];
+      storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async (key) => void deleted.push(key) });
+      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, new Metrics('test'));
+      const shortLived = createRequest({ tenant: 'brief' });
+      const keptLonger = createRequest({ tenant: 'default-retention' });
+      for (const r of [shortLived, keptLonger]) await jobs.create(r);
+      await orm.em.fork().execute(`update job set status = 'completed', finished_at = now() - interval '3 days', result = '{"key":"results/x.json","contentType":"application/json","size":2}'`);
+      await new TenantSettingsService(orm.em).setRetention('brief', 2);
+
+      const purged = await jobs.purgeExpired(7);
+
+      expect(purged).toBe(1);
+      expect(deleted).toEqual(['results/x.json']);
+      expect((await findJob(shortLived.id))?.purgedAt).not.toBeNull();
+      expect((await findJob(keptLonger.id))?.purgedAt).toBeNull();
+      expect(await jobs.purgeExpired(7)).toBe(0);
     });
   });
 

@@ -211,10 +211,20 @@ export class JobsService {
     return rows.map((t) => ({ seq: Number(t.id), from: t.fromStatus, to: t.toStatus, attempt: t.attempt, at: t.at.toISOString() }));
   }
 
-  /** Deletes input and result files of jobs finished before the cutoff (retention). */
+  /**
+   * Retention: deletes input and result files of jobs finished longer ago than their tenant's
+   * retention (tenant_settings, set with `npm run keys -- retention`), or `defaultDays`.
+   */
   @CreateRequestContext()
-  async purgeFinishedBefore(cutoff: Date, limit = 500): Promise<number> {
-    const jobs = await this.em.find(Job, { finishedAt: { $lt: cutoff }, purgedAt: null }, { limit, orderBy: { finishedAt: 'asc' } });
+  async purgeExpired(defaultDays: number, limit = 500): Promise<number> {
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `select j.id from job j left join tenant_settings t on t.tenant = j.tenant
+        where j.purged_at is null and j.finished_at < now() - interval '1 day' * coalesce(t.retention_days, ?)
+        order by j.finished_at limit ?`,
+      [defaultDays, limit],
+    );
+    if (!rows.length) return 0;
+    const jobs = await this.em.find(Job, { id: { $in: rows.map((r) => r.id) } });
     for (const job of jobs) {
       await this.purgeFiles(job);
       job.purgedAt = new Date();

@@ -47,9 +47,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private async tick(): Promise<void> {
     await this.sweep().catch((e) => this.log.warn(`sweep failed: ${(e as Error).message}`));
-    // Retention: finished jobs keep their files (personal data in resumes) for RETENTION_DAYS.
-    const cutoff = new Date(Date.now() - this.config.RETENTION_DAYS * 86_400_000);
-    await this.jobs.purgeFinishedBefore(cutoff).catch((e) => this.log.warn(`retention purge failed: ${(e as Error).message}`));
+    // Retention: finished jobs keep their files (personal data in resumes) for their tenant's
+    // retention, RETENTION_DAYS by default.
+    await this.jobs.purgeExpired(this.config.RETENTION_DAYS).catch((e) => this.log.warn(`retention purge failed: ${(e as Error).message}`));
   }
 
   /** Returns how many jobs were put back on their queue. */
