@@ -1,23 +1,10 @@
+import type { ResumeDocument } from '../../../libs/contracts/src';
 import { api, ApiError, Delivery, followEvents, Job, TERMINAL, Transition } from './api';
 import { announce, h, replace, time } from './dom';
 import { statusBadge } from './home';
 
-type Resume = {
-  basics?: {
-    name?: string;
-    label?: string;
-    email?: string;
-    phone?: string;
-    url?: string;
-    summary?: string;
-    location?: { city?: string; region?: string; countryCode?: string; address?: string };
-    profiles?: Array<{ network?: string; url?: string; username?: string }>;
-  };
-  work?: Array<{ name?: string; position?: string; startDate?: string; endDate?: string; summary?: string; highlights?: string[] }>;
-  education?: Array<{ institution?: string; area?: string; studyType?: string; startDate?: string; endDate?: string }>;
-  skills?: Array<{ name?: string; keywords?: string[] }>;
-  languages?: Array<{ language?: string; fluency?: string }>;
-};
+// The result's shape is defined once, in libs/contracts; any section may be missing.
+type Resume = Partial<ResumeDocument>;
 
 /** A job's page: the ticket with live status, actions, result, input, timeline, deliveries. */
 export function jobView(root: HTMLElement, id: string): () => void {

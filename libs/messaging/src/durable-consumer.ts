@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { z } from 'zod';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, NatsConnection } from 'nats';
 
 export interface DurableConsumerOptions {
@@ -107,3 +108,15 @@ export class DurableConsumer {
 
 /** Thrown by a handler for a message that can never be processed (bad shape). */
 export class PoisonMessageError extends Error {}
+
+/**
+ * A handler that checks each message against its contract first: a message of the wrong shape is
+ * poison (terminated, logged), never retried for ever.
+ */
+export function validated<S extends z.ZodType>(schema: S, handle: (message: z.infer<S>) => Promise<void>): (data: unknown) => Promise<void> {
+  return async (data) => {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) throw new PoisonMessageError(parsed.error.message);
+    await handle(parsed.data);
+  };
+}

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import { Subjects, WebhookAttempted } from '@jobdesk/contracts';
-import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, SUBJECTS } from '@jobdesk/messaging';
+import { DurableConsumer, NATS_CONNECTION, SUBJECTS, validated } from '@jobdesk/messaging';
 import { DeliveriesService } from './deliveries.service';
 
 /** notifier's attempt events into the delivery log; acked after the insert. */
@@ -16,11 +16,7 @@ export class DeliveryLogConsumer implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.deliveries, durable: this.s.consumers.trackerDeliveries }, (data) => {
-      const e = WebhookAttempted.safeParse(data);
-      if (!e.success) throw new PoisonMessageError(e.error.message);
-      return this.deliveries.record(e.data);
-    });
+    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.deliveries, durable: this.s.consumers.trackerDeliveries }, validated(WebhookAttempted, (e) => this.deliveries.record(e)));
     await this.consumer.start();
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import { Subjects, WorkerEvent } from '@jobdesk/contracts';
-import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, SUBJECTS } from '@jobdesk/messaging';
+import { DurableConsumer, NATS_CONNECTION, SUBJECTS, validated } from '@jobdesk/messaging';
 import { childSpan, withLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
 
@@ -21,12 +21,14 @@ export class WorkerEventsConsumer implements OnApplicationBootstrap, OnModuleDes
 
   async onApplicationBootstrap(): Promise<void> {
     // Jobs in parallel (each event is a short transaction of its own), one job's events in order.
-    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.events, durable: this.s.consumers.tracker, concurrency: EVENT_CONCURRENCY }, (data) => {
-      const event = WorkerEvent.safeParse(data);
-      if (!event.success) throw new PoisonMessageError(event.error.message);
-      const { jobId, tenant, attempt } = event.data.data;
-      return withLogContext({ jobId, tenant, attempt, correlationId: event.data.correlationId, ...childSpan(event.data.traceparent) }, () => this.jobs.applyEvent(event.data));
-    });
+    this.consumer = new DurableConsumer(
+      this.nc,
+      { stream: this.s.streams.events, durable: this.s.consumers.tracker, concurrency: EVENT_CONCURRENCY },
+      validated(WorkerEvent, (event) => {
+        const { jobId, tenant, attempt } = event.data;
+        return withLogContext({ jobId, tenant, attempt, correlationId: event.correlationId, ...childSpan(event.traceparent) }, () => this.jobs.applyEvent(event));
+      }),
+    );
     await this.consumer.start();
   }
 

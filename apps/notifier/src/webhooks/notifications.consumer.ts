@@ -5,7 +5,7 @@ import type { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
 import { CreateJobReply, CreateJobRequest, JobFinishedNotification, Subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
-import { DurableConsumer, NATS_CONNECTION, PoisonMessageError, RpcClient, SUBJECTS } from '@jobdesk/messaging';
+import { DurableConsumer, NATS_CONNECTION, RpcClient, SUBJECTS, validated } from '@jobdesk/messaging';
 import { childSpan, currentTraceparent, withLogContext } from '@jobdesk/observability';
 
 /**
@@ -26,13 +26,15 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.notify, durable: this.s.consumers.notifier }, (data) => {
-      const n = JobFinishedNotification.safeParse(data);
-      if (!n.success) throw new PoisonMessageError(n.error.message);
-      // In the job's trace: the email/SMS jobs it creates (over RPC) and the webhook delivery continue it.
-      const { jobId, tenant } = n.data.data;
-      return withLogContext({ jobId, tenant, correlationId: n.data.correlationId, ...childSpan(n.data.traceparent) }, () => this.fanOut(n.data));
-    });
+    this.consumer = new DurableConsumer(
+      this.nc,
+      { stream: this.s.streams.notify, durable: this.s.consumers.notifier },
+      validated(JobFinishedNotification, (n) => {
+        // In the job's trace: the email/SMS jobs it creates (over RPC) and the webhook delivery continue it.
+        const { jobId, tenant } = n.data;
+        return withLogContext({ jobId, tenant, correlationId: n.correlationId, ...childSpan(n.traceparent) }, () => this.fanOut(n));
+      }),
+    );
     await this.consumer.start();
   }
 
