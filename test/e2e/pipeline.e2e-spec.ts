@@ -268,6 +268,7 @@ describe('bad input gets a clear 4xx problem and the service stays healthy', () 
     ['a file over the limit', () => submitFile(stack.baseUrl, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(UPLOAD_LIMIT + 10, 0x20)]), 'big.pdf'), 413, 'payload_too_large'],
     ['an executable sent as a resume', () => submitFile(stack.baseUrl, elf, 'resume.pdf'), 415, 'unsupported_media_type'],
     ['malformed JSON', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "email.send",' }), 400, 'malformed_json'],
+    ['a JSON array body', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' }), 422, 'validation_failed'],
     ['a JSON body for a file job', () => submitJson(stack.baseUrl, { type: 'resume.parse', input: {} }), 415, 'unsupported_media_type'],
     ['invalid email input', () => submitJson(stack.baseUrl, { type: 'email.send', input: { to: 'not-an-address', subject: 's', text: 't' } }), 422, 'validation_failed'],
     ['an unknown field', () => submitJson(stack.baseUrl, { type: 'email.send', input: {}, colour: 'red' }), 422, 'validation_failed'],

@@ -95,8 +95,12 @@ export class JobsService {
   ) {}
 
   async submitJson(tenant: string, raw: unknown, idempotencyKey?: string): Promise<CreateJobReply> {
-    if (raw === undefined || typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    // A string body means a text/* content type; other non-objects are valid JSON of the wrong kind.
+    if (raw === undefined || typeof raw === 'string') {
       throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, 'send a JSON object with Content-Type: application/json, or a multipart/form-data upload');
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new ApiProblem(422, ErrorCode.ValidationFailed, 'the body must be a JSON object: {"type", "input", …}');
     }
     const scan = scanJson(raw);
     if (scan === 'nul') throw new ApiProblem(422, ErrorCode.ValidationFailed, 'strings may not contain NUL (\\u0000) characters');
