@@ -14,10 +14,11 @@ import { RateLimiter } from './auth/rate-limiter';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { DashboardApiController, DashboardController } from './dashboard/dashboard.controller';
 import { DocsController } from './openapi/docs.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({
   imports: [ConfigModule, MessagingModule.forRoot('gateway'), StorageModule.forRoot(), ObservabilityModule.forRoot('gateway')],
-  controllers: [JobsController, DeliveriesController, DashboardController, DashboardApiController, DocsController],
+  controllers: [JobsController, DeliveriesController, WebhooksController, DashboardController, DashboardApiController, DocsController],
   providers: [
     JobsService,
     JobEventsService,

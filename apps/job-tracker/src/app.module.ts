@@ -17,6 +17,7 @@ import { ReconcilerService } from './reconciler/reconciler.service';
 import { ApiKeysService } from './auth/api-keys.service';
 import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryLogConsumer } from './deliveries/delivery-log.consumer';
+import { WebhooksService } from './webhooks/webhooks.service';
 import { StorageModule } from '@jobdesk/storage';
 
 const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'noop'];
@@ -35,6 +36,7 @@ const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'noop'];
     JobsService,
     ApiKeysService,
     DeliveriesService,
+    WebhooksService,
     DeliveryLogConsumer,
     { provide: JobProducer, useClass: BullJobProducer },
     TrackerRpcServer,

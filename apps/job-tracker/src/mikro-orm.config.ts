@@ -9,12 +9,14 @@ import { ApiKey } from './auth/api-key.entity';
 import { WebhookDelivery } from './deliveries/webhook-delivery.entity';
 import { Migration20261203020000 } from './migrations/Migration20261203020000';
 import { Migration20261203030000 } from './migrations/Migration20261203030000';
+import { Migration20261203040000 } from './migrations/Migration20261203040000';
+import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity';
 
 /** The one MikroORM configuration, used by the app and by `migrate`. */
 export function ormConfig(env = loadConfig()) {
   return defineConfig({
     clientUrl: env.DATABASE_URL,
-    entities: [Job, JobTransition, ApiKey, WebhookDelivery],
+    entities: [Job, JobTransition, ApiKey, WebhookDelivery, WebhookEndpoint],
     extensions: [Migrator],
     pool: { min: 1, max: env.DATABASE_POOL_MAX },
     debug: false,
@@ -27,6 +29,7 @@ export function ormConfig(env = loadConfig()) {
         { name: 'Migration20261203010000', class: Migration20261203010000 },
         { name: 'Migration20261203020000', class: Migration20261203020000 },
         { name: 'Migration20261203030000', class: Migration20261203030000 },
+        { name: 'Migration20261203040000', class: Migration20261203040000 },
       ],
       transactional: true,
       allOrNothing: true,

@@ -9,6 +9,7 @@ import { QueueDepthSampler, QueueModule } from '@jobdesk/queue';
 import { NotificationsConsumer } from './webhooks/notifications.consumer';
 import { WebhookDeliverProcessor } from './webhooks/webhook-deliver.processor';
 import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
+import { SigningSecrets } from './webhooks/signing-secrets';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
   providers: [
     NotificationsConsumer,
     WebhookDeliverProcessor,
+    SigningSecrets,
     { provide: WebhookClient, useClass: FetchWebhookClient },
     { provide: QueueDepthSampler, inject: [Metrics, getQueueToken('webhook.deliver')], useFactory: (m: Metrics, q: Queue) => new QueueDepthSampler([q], m) },
     {

@@ -17,7 +17,7 @@ describe('parseConfig', () => {
   it('names the variable that is wrong', () => {
     expect(() => parseConfig({ MAX_UPLOAD_BYTES: 'ten' })).toThrow(ConfigError);
     expect(() => parseConfig({ STORAGE_DRIVER: 'ftp' })).toThrow(/STORAGE_DRIVER/);
-    expect(() => parseConfig({ WEBHOOK_SECRET: 'plain' })).toThrow(/WEBHOOK_SECRET/);
+    expect(() => parseConfig({ WEBHOOK_DISABLE_AFTER_S: '-1' })).toThrow(/WEBHOOK_DISABLE_AFTER_S/);
   });
 
   it('treats empty strings as unset', () => {

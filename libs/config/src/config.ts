@@ -77,11 +77,10 @@ export const EnvSchema = z.object({
   SMS_FROM: z.string().default(''),
   SMS_TIMEOUT_MS: int(10_000),
 
-  /** Standard Webhooks signing secret (`whsec_` + base64). The default is for local use only. */
-  WEBHOOK_SECRET: z
-    .string()
-    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be whsec_ followed by base64')
-    .default('whsec_bG9jYWwtZGV2ZWxvcG1lbnQtc2VjcmV0LWNoYW5nZS1tZQ=='),
+  /** After a signing-secret rotation, the old secret is still sent (a second signature) this long. */
+  WEBHOOK_SECRET_GRACE_S: int(86_400),
+  /** A registered endpoint with no successful delivery for this long is disabled and its tenant told. */
+  WEBHOOK_DISABLE_AFTER_S: int(5 * 86_400),
   WEBHOOK_TIMEOUT_MS: int(10_000),
   /** Private receivers webhooks may reach anyway (dev, tests): hosts or CIDRs, comma-separated. */
   WEBHOOK_ALLOWED_HOSTS: z.string().default(''),

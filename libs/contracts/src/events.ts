@@ -68,6 +68,8 @@ export const JobFinishedNotification = envelope(
     result: ResultRef.nullable(),
     finishedAt: z.string(),
     notify: NotifyTargets,
+    /** The tenant's enabled endpoints subscribed to this event, when the job ended. */
+    endpoints: z.array(z.object({ id: z.string().uuid(), url: z.string() })).default([]),
     /** 0 for the first announcement; n for the n-th manual redelivery (same webhook-id, new sends). */
     redelivery: z.number().int().nonnegative().default(0),
   }),
@@ -84,11 +86,14 @@ export const WebhookAttempted = envelope(
     tenant: z.string(),
     messageId: z.string(),
     url: z.string(),
+    /** The registered endpoint delivered to; null for the job's own `notify.webhook`. */
+    endpointId: z.string().uuid().nullable().default(null),
     attempt: z.number().int().positive(),
     statusCode: z.number().int().nullable(),
     latencyMs: z.number().int().nonnegative(),
     error: z.string().nullable(),
-    outcome: z.enum(['delivered', 'failed', 'gone', 'refused']),
+    /** `disabled`: the endpoint was disabled or deleted before this attempt; nothing was sent. */
+    outcome: z.enum(['delivered', 'failed', 'gone', 'refused', 'disabled']),
     /** No further attempt will follow (delivered, gone, refused, or out of attempts). */
     final: z.boolean(),
   }),
@@ -97,6 +102,9 @@ export type WebhookAttempted = z.infer<typeof WebhookAttempted>;
 
 export interface DeliveryView {
   message_id: string;
+  job_id: string;
+  /** The registered endpoint, or null for the job's own `notify.webhook`. */
+  endpoint_id: string | null;
   url: string;
   attempt: number;
   status_code: number | null;

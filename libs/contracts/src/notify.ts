@@ -36,9 +36,21 @@ export const WebhookDelivery = z.object({
   tenant: z.string(),
   jobId: z.string(),
   url: z.string().url(),
+  /** A registered endpoint (signed with its own secret); absent for the job's `notify.webhook`. */
+  endpointId: z.string().uuid().optional(),
   /** The exact body, serialised once, so every retry signs and sends the same bytes. */
   body: z.string(),
   /** W3C trace context of the job's end (the worker's event), for the notifier's log lines. */
   traceparent: z.string().max(55).optional(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+
+/** The `webhook-id` of a job's end: the same for every target, retry and redelivery. */
+export function webhookMessageId(jobId: string, status: string): string {
+  return `msg_${jobId.replace(/-/g, '')}_${status}`;
+}
+
+/** notifier's BullMQ id for one delivery of a message to one target (the reconciler looks it up). */
+export function webhookDeliveryQueueId(messageId: string, endpointId?: string | null): string {
+  return endpointId ? `${messageId}-ep-${endpointId}` : `${messageId}-webhook`;
+}

@@ -26,6 +26,22 @@ export function subjects(prefix = 'jobdesk') {
     deliveriesAll: `${prefix}.deliveries.>`,
     trackerDeliveries: `${prefix}.tracker.deliveries`,
     trackerRedeliver: `${prefix}.tracker.redeliver`,
+    /** Per-tenant webhook endpoints and signing secrets (job-tracker). */
+    webhooks: {
+      createEndpoint: `${prefix}.tracker.webhooks.endpoint.create`,
+      listEndpoints: `${prefix}.tracker.webhooks.endpoint.list`,
+      getEndpoint: `${prefix}.tracker.webhooks.endpoint.get`,
+      updateEndpoint: `${prefix}.tracker.webhooks.endpoint.update`,
+      deleteEndpoint: `${prefix}.tracker.webhooks.endpoint.delete`,
+      rotateEndpointSecret: `${prefix}.tracker.webhooks.endpoint.rotate`,
+      endpointDeliveries: `${prefix}.tracker.webhooks.endpoint.deliveries`,
+      getSecret: `${prefix}.tracker.webhooks.secret.get`,
+      rotateSecret: `${prefix}.tracker.webhooks.secret.rotate`,
+      getSettings: `${prefix}.tracker.webhooks.settings.get`,
+      putSettings: `${prefix}.tracker.webhooks.settings.put`,
+      /** notifier: secrets to sign a delivery with. */
+      signingSecrets: `${prefix}.tracker.webhooks.signing`,
+    },
     streams: {
       events: `${streamPrefix}_EVENTS`,
       notify: `${streamPrefix}_NOTIFY`,

@@ -26,48 +26,12 @@ import { RpcClient, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { ObjectNotFoundError, ObjectStorage } from '@jobdesk/storage';
 import { mimeOf, sniffFormat, SNIFF_BYTES } from '@jobdesk/file-formats';
 import { ApiProblem } from '../problems/api-problem';
+import { issues, parseJsonBody } from '../problems/json-body';
 import { UploadTap } from './upload-tap';
 import { createHash } from 'node:crypto';
 import { uuidv7 } from './uuid-v7';
 
 const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'metadata', 'priority']);
-
-/** Zod issues as `{field, message}`; for a union, the branch that came closest explains best. */
-function issues(e: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): Array<{ field: string; message: string }> {
-  return e.issues.flatMap((i) => {
-    const at = (prefix + i.path.join('.')).replace(/\.$/, '');
-    if (i.code === 'invalid_union' && i.errors.length) {
-      const closest = [...i.errors].sort((a, b) => a.length - b.length)[0];
-      return issues({ issues: closest }, at ? `${at}.` : '');
-    }
-    return [{ field: at, message: i.message }];
-  });
-}
-
-/** How deep a JSON body may nest; deeper is refused before anything walks it recursively. */
-const MAX_JSON_DEPTH = 32;
-
-/**
- * PostgreSQL cannot store NUL in text or JSON; say so instead of failing later. Walks the body
- * iteratively (a recursive walk overflowed the stack on `[[[[…]]]]` thousands deep — a 500
- * found by the fuzz test) and reports bodies nested deeper than MAX_JSON_DEPTH.
- */
-function scanJson(root: unknown): 'nul' | 'deep' | null {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (v.includes('\u0000')) return 'nul';
-    } else if (v && typeof v === 'object') {
-      if (depth >= MAX_JSON_DEPTH) return 'deep';
-      for (const [k, x] of Object.entries(v)) {
-        if (k.includes('\u0000')) return 'nul';
-        stack.push([x, depth + 1]);
-      }
-    }
-  }
-  return null;
-}
 
 /**
  * How long past the create deadline the gateway still waits for job-tracker's reply (a busy
@@ -96,18 +60,7 @@ export class JobsService {
 
   async submitJson(tenant: string, raw: unknown, idempotencyKey?: string): Promise<CreateJobReply> {
     // A string body means a text/* content type; other non-objects are valid JSON of the wrong kind.
-    if (raw === undefined || typeof raw === 'string') {
-      throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, 'send a JSON object with Content-Type: application/json, or a multipart/form-data upload');
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new ApiProblem(422, ErrorCode.ValidationFailed, 'the body must be a JSON object: {"type", "input", …}');
-    }
-    const scan = scanJson(raw);
-    if (scan === 'nul') throw new ApiProblem(422, ErrorCode.ValidationFailed, 'strings may not contain NUL (\\u0000) characters');
-    if (scan === 'deep') throw new ApiProblem(422, ErrorCode.ValidationFailed, `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
-    const body = SubmitJobBody.safeParse(raw);
-    if (!body.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'the job request is invalid', { errors: issues(body.error) });
-    const b = body.data;
+    const b = parseJsonBody(SubmitJobBody, raw, { what: 'the job request', shape: '{"type", "input", …}', alternative: ', or a multipart/form-data upload' });
     const type = this.knownType(b.type);
     const schema = JSON_INPUT_SCHEMAS[type];
     if (!schema) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeliveryView, EmailSendInput, ErrorCode, JOB_SPECS, JOB_TYPES, JSON_INPUT_SCHEMAS, JobListView, JobStatus, JobView, Metadata, SubmitJobBody } from '@jobdesk/contracts';
+import { CreateEndpointBody, DeliveryView, EmailSendInput, EndpointView, MAX_WEBHOOK_ENDPOINTS, SecretView, UpdateEndpointBody, WEBHOOK_EVENTS, WebhookSettingsBody, ErrorCode, JOB_SPECS, JOB_TYPES, JSON_INPUT_SCHEMAS, JobListView, JobStatus, JobView, Metadata, SubmitJobBody } from '@jobdesk/contracts';
 
 /**
  * The OpenAPI 3.1 document of the gateway, built from the zod schemas in @jobdesk/contracts
@@ -49,6 +49,8 @@ void _listMatches;
 
 const DeliverySchema = z.object({
   message_id: z.string().describe('The webhook-id; the same on every attempt and redelivery'),
+  job_id: z.string().meta({ format: 'uuid' }),
+  endpoint_id: z.string().meta({ format: 'uuid' }).nullable().describe("The registered endpoint; null for the job's own notify.webhook"),
   url: z.string(),
   attempt: z.number().int(),
   status_code: z.number().int().nullable(),
@@ -277,6 +279,132 @@ function operations(legacy: boolean) {
   return { submit, get, cancel, result };
 }
 
+const EndpointSchema = z.object({
+  id: z.string().meta({ format: 'uuid' }),
+  url: z.string(),
+  description: z.string().nullable(),
+  events: z.array(z.enum(WEBHOOK_EVENTS)),
+  enabled: z.boolean(),
+  disabled_reason: z.string().nullable().describe('`gone` (the receiver answered 410), `failing` (no success for days) or `manual`'),
+  disabled_at: iso.nullable(),
+  failing_since: iso.nullable().describe('The first failed attempt since the last success; null while healthy'),
+  created_at: iso,
+  updated_at: iso,
+});
+const _endpointMatches: Same<Omit<z.infer<typeof EndpointSchema>, 'events'>, Omit<EndpointView, 'events'>> = true;
+void _endpointMatches;
+const SecretSchema = z.object({
+  secret: z.string().describe('`whsec_` + base64: the Standard Webhooks signing secret'),
+  previous_valid_until: iso.nullable().describe('After a rotation: until then the previous secret signs too (a second signature)'),
+});
+const _secretMatches: Same<z.infer<typeof SecretSchema>, SecretView> = true;
+void _secretMatches;
+
+/** `/v1/webhooks/…`: registered endpoints, the tenant's signing secret, alert settings. */
+function webhookPaths(): Json {
+  const epParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The endpoint id' };
+  const tags = ['webhooks'];
+  const endpointWithSecret = { allOf: [ref('WebhookEndpoint'), { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } }] };
+  const json = (schema: Json, example?: unknown) => ({ 'application/json': { schema, ...(example === undefined ? {} : { example }) } });
+  const secretResponse = (description: string) => ({ description, content: json(ref('WebhookSecret')) });
+  return {
+    '/v1/webhooks/endpoints': {
+      get: {
+        operationId: 'listWebhookEndpoints',
+        tags,
+        summary: 'Registered webhook endpoints',
+        parameters: [tenantParam],
+        responses: { '200': { description: 'Oldest first', content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('WebhookEndpoint') } } }) }, ...common },
+      },
+      post: {
+        operationId: 'createWebhookEndpoint',
+        tags,
+        summary: 'Register a webhook endpoint',
+        description: `Every job of the tenant that ends with one of \`events\` (default: all) is delivered here, signed (Standard Webhooks) with the endpoint's own secret, returned once here and by GET. At most ${MAX_WEBHOOK_ENDPOINTS} per tenant. A 410 from the receiver, or no successful delivery for days, disables it (and the tenant's \`alert_email\` is told).`,
+        parameters: [tenantParam],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: ref('CreateWebhookEndpoint'),
+              examples: {
+                all: { summary: 'Every event', value: { url: 'https://example.com/hooks/jobdesk' } },
+                failures: { summary: 'Failures only', value: { url: 'https://example.com/hooks/jobdesk-failures', events: ['job.failed'], description: 'on-call' } },
+              },
+            },
+          },
+        },
+        responses: { '201': { description: 'Registered; `secret` verifies its deliveries', content: json(endpointWithSecret) }, '409': { description: `Too many endpoints. Codes: \`${ErrorCode.ValidationFailed}\``, content: problemContent({ status: 409, code: ErrorCode.ValidationFailed, detail: `at most ${MAX_WEBHOOK_ENDPOINTS} endpoints per tenant; delete one first` }) }, ...R('Unprocessable'), ...R('Unsupported'), ...R('BadRequest'), ...common },
+      },
+    },
+    '/v1/webhooks/endpoints/{id}': {
+      get: { operationId: 'getWebhookEndpoint', tags, summary: 'A webhook endpoint, with its secret', parameters: [epParam, tenantParam], responses: { '200': { description: 'The endpoint', content: json(endpointWithSecret) }, ...R('NotFound'), ...common } },
+      patch: {
+        operationId: 'updateWebhookEndpoint',
+        tags,
+        summary: 'Change a webhook endpoint, or turn it back on',
+        description: '`{"enabled": true}` re-enables a disabled endpoint (and clears its failure record); `false` disables it by hand.',
+        parameters: [epParam, tenantParam],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('UpdateWebhookEndpoint'), examples: { enable: { value: { enabled: true } }, filter: { value: { events: ['job.completed'] } } } } } },
+        responses: { '200': { description: 'The endpoint', content: json(ref('WebhookEndpoint')) }, ...R('NotFound'), ...R('Unprocessable'), ...R('Unsupported'), ...R('BadRequest'), ...common },
+      },
+      delete: { operationId: 'deleteWebhookEndpoint', tags, summary: 'Delete a webhook endpoint', description: 'Deliveries still queued for it are dropped.', parameters: [epParam, tenantParam], responses: { '204': { description: 'Deleted' }, ...R('NotFound'), ...common } },
+    },
+    '/v1/webhooks/endpoints/{id}/secret/rotate': {
+      post: {
+        operationId: 'rotateWebhookEndpointSecret',
+        tags,
+        summary: "Rotate an endpoint's secret",
+        description: 'A new secret at once; for a day, deliveries carry a signature with each (old and new), so receivers can switch without losing any.',
+        parameters: [epParam, tenantParam],
+        responses: { '200': secretResponse('The new secret'), ...R('NotFound'), ...common },
+      },
+    },
+    '/v1/webhooks/endpoints/{id}/deliveries': {
+      get: {
+        operationId: 'listWebhookEndpointDeliveries',
+        tags,
+        summary: "An endpoint's delivery log",
+        description: 'Every attempt to this endpoint, newest first: job, status code, latency, error, outcome.',
+        parameters: [epParam, tenantParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } }],
+        responses: { '200': { description: 'Attempts', content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('Delivery') } } }) }, ...R('NotFound'), ...R('BadRequest'), ...common },
+      },
+    },
+    '/v1/webhooks/secret': {
+      get: {
+        operationId: 'getWebhookSecret',
+        tags,
+        summary: 'The signing secret of per-job callbacks',
+        description: "Deliveries to a job's `notify.webhook` / `callback_url` are signed with this tenant secret (made on first use).",
+        parameters: [tenantParam],
+        responses: { '200': secretResponse('The current secret'), ...common },
+      },
+    },
+    '/v1/webhooks/secret/rotate': {
+      post: {
+        operationId: 'rotateWebhookSecret',
+        tags,
+        summary: 'Rotate the signing secret of per-job callbacks',
+        description: 'The old secret keeps signing too (a second signature) for a day.',
+        parameters: [tenantParam],
+        responses: { '200': secretResponse('The new secret'), ...common },
+      },
+    },
+    '/v1/webhooks/settings': {
+      get: { operationId: 'getWebhookSettings', tags, summary: 'Where the tenant is told about disabled endpoints', parameters: [tenantParam], responses: { '200': { description: 'Settings', content: json(ref('WebhookSettings')) }, ...common } },
+      put: {
+        operationId: 'putWebhookSettings',
+        tags,
+        summary: 'Set the alert address',
+        description: 'When an endpoint is disabled, an email goes to `alert_email` (null: nobody is emailed; the endpoint shows `disabled_reason`).',
+        parameters: [tenantParam],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('WebhookSettings'), examples: { set: { value: { alert_email: 'ops@example.com' } }, clear: { value: { alert_email: null } } } } } },
+        responses: { '200': { description: 'Settings', content: json(ref('WebhookSettings')) }, ...R('Unprocessable'), ...R('Unsupported'), ...R('BadRequest'), ...common },
+      },
+    },
+  };
+}
+
 export function buildOpenApiDocument(): Json {
   const cur = operations(false);
   const old = operations(true);
@@ -296,6 +424,7 @@ export function buildOpenApiDocument(): Json {
     security: [{ bearerAuth: [] }],
     tags: [
       { name: 'jobs', description: 'Submit, follow, cancel and collect jobs' },
+      { name: 'webhooks', description: 'Registered endpoints, signing secrets and their rotation, delivery logs' },
       { name: 'meta', description: 'This document, the docs page, health and metrics (no API key)' },
     ],
     paths: {
@@ -420,6 +549,7 @@ export function buildOpenApiDocument(): Json {
           },
         },
       },
+      ...webhookPaths(),
       '/': {
         get: { operationId: 'getDashboard', tags: ['meta'], summary: 'The dashboard (sign in with an API key in the page)', security: [], responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } } },
       },
@@ -477,6 +607,11 @@ export function buildOpenApiDocument(): Json {
         JobList: { ...schemaOf(JobListSchema, 'output'), properties: { data: { type: 'array', items: ref('Job') }, next_cursor: { type: ['string', 'null'] } } },
         Problem: schemaOf(ProblemSchema, 'output'),
         Delivery: schemaOf(DeliverySchema, 'output'),
+        WebhookEndpoint: schemaOf(EndpointSchema, 'output'),
+        CreateWebhookEndpoint: schemaOf(CreateEndpointBody),
+        UpdateWebhookEndpoint: schemaOf(UpdateEndpointBody),
+        WebhookSecret: schemaOf(SecretSchema, 'output'),
+        WebhookSettings: schemaOf(WebhookSettingsBody),
         Metadata: { ...schemaOf(Metadata), description: 'Small searchable JSON: at most 32 keys; values string (≤512), number, boolean or null' },
         EmailSendInput: schemaOf(EmailSendInput),
         SubmitMultipart: multipartSchema(),

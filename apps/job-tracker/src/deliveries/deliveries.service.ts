@@ -1,24 +1,39 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { CreateRequestContext, EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { DeliveryView, ErrorCode, hasTargets, isTerminal, JobRefRequest, WebhookAttempted } from '@jobdesk/contracts';
+import { randomUUID } from 'node:crypto';
+import { CreateJobRequest, DeliveryView, EndpointDeliveriesRequest, ErrorCode, hasTargets, isTerminal, JobRefRequest, WebhookAttempted } from '@jobdesk/contracts';
 import { RpcFailure } from '@jobdesk/messaging';
 import { z } from 'zod';
 import { Job } from '../jobs/job.entity';
 import { JobsService } from '../jobs/jobs.service';
+import { EndpointDisabled, WebhooksService } from '../webhooks/webhooks.service';
 import { WebhookDelivery } from './webhook-delivery.entity';
 
-/** The webhook delivery log (written from notifier's attempt events) and manual redelivery. */
+/**
+ * The webhook delivery log (written from notifier's attempt events), per job and per endpoint;
+ * manual redelivery; and the endpoint health that follows from each attempt.
+ */
 @Injectable()
 export class DeliveriesService {
+  private readonly log = new Logger('deliveries');
+
   constructor(
     private readonly em: EntityManager,
     private readonly jobs: JobsService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
-  @CreateRequestContext()
   async record(e: WebhookAttempted): Promise<void> {
+    if (!(await this.store(e))) return;
+    const off = await this.webhooks.recordAttempt(e);
+    if (off) await this.tellTenant(off, e.id);
+  }
+
+  /** Stores one attempt; false when its job is gone (purged) and there is nothing to log. */
+  @CreateRequestContext()
+  private async store(e: WebhookAttempted): Promise<boolean> {
     const d = e.data;
-    if (!(await this.em.count(Job, { id: d.jobId }))) return;
+    if (!(await this.em.count(Job, { id: d.jobId }))) return false;
     this.em.persist(
       this.em.create(WebhookDelivery, {
         eventId: e.id,
@@ -26,6 +41,7 @@ export class DeliveriesService {
         tenant: d.tenant,
         messageId: d.messageId,
         url: d.url,
+        endpointId: d.endpointId,
         attempt: d.attempt,
         statusCode: d.statusCode,
         latencyMs: d.latencyMs,
@@ -40,23 +56,53 @@ export class DeliveriesService {
     } catch (err) {
       if (!(err instanceof UniqueConstraintViolationException)) throw err; // already stored
     }
+    return true;
+  }
+
+  /**
+   * An endpoint was turned off: tell the tenant at its alert address (an `email.send` job, so it
+   * is tracked and retried; keyed by the attempt that caused it, so a re-delivered event sends one).
+   */
+  private async tellTenant(off: EndpointDisabled, cause: string): Promise<void> {
+    const { alert_email } = await this.webhooks.getSettings({ tenant: off.tenant });
+    if (!alert_email) {
+      this.log.warn(`tenant ${off.tenant} has no alert_email (PUT /v1/webhooks/settings): nobody was emailed about endpoint ${off.endpointId}`);
+      return;
+    }
+    const why = off.reason === 'gone' ? 'it answered 410 Gone, which asks senders to stop' : 'no delivery to it has succeeded for several days';
+    const key = `endpoint-disabled:${off.endpointId}:${cause}`;
+    await this.jobs.create(
+      CreateJobRequest.parse({
+      id: randomUUID(),
+      tenant: off.tenant,
+      type: 'email.send',
+      input: {
+        kind: 'json',
+        data: {
+          to: alert_email,
+          subject: `jobdesk: webhook endpoint disabled (${new URL(off.url).host})`,
+          text: `Your webhook endpoint ${off.url} (${off.endpointId}) was disabled because ${why}.\n\nEvents are no longer sent to it. When it is fixed, turn it back on with PATCH /v1/webhooks/endpoints/${off.endpointId} {"enabled": true}, and redeliver what it missed with POST /v1/jobs/{id}/redeliver.\n`,
+        },
+      },
+      metadata: { webhook_endpoint: off.endpointId, reason: off.reason },
+      idempotency: { key, fingerprint: key },
+      }),
+    );
   }
 
   @CreateRequestContext()
   async list(req: JobRefRequest): Promise<DeliveryView[]> {
     await this.owned(req);
     const rows = await this.em.find(WebhookDelivery, { jobId: req.id, tenant: req.tenant }, { orderBy: { at: 'asc', id: 'asc' }, limit: 500 });
-    return rows.map((r) => ({
-      message_id: r.messageId,
-      url: r.url,
-      attempt: r.attempt,
-      status_code: r.statusCode,
-      latency_ms: r.latencyMs,
-      error: r.error,
-      outcome: r.outcome,
-      final: r.final,
-      at: r.at.toISOString(),
-    }));
+    return rows.map(toDeliveryView);
+  }
+
+  /** One endpoint's attempts, newest first. */
+  @CreateRequestContext()
+  async listForEndpoint(req: EndpointDeliveriesRequest): Promise<DeliveryView[]> {
+    await this.webhooks.getEndpoint(req); // 404 unless it is the tenant's
+    const rows = await this.em.find(WebhookDelivery, { endpointId: req.id, tenant: req.tenant }, { orderBy: { at: 'desc', id: 'desc' }, limit: req.limit });
+    return rows.map(toDeliveryView);
   }
 
   /** Sends a finished job's notification again: same webhook-id, a fresh round of attempts. */
@@ -64,7 +110,8 @@ export class DeliveriesService {
   async redeliver(req: JobRefRequest): Promise<{ redelivery: number }> {
     const job = await this.owned(req);
     if (!isTerminal(job.status)) throw new RpcFailure(ErrorCode.JobNotRetryable, `the job is ${job.status}: there is nothing to redeliver yet`, 409);
-    if (!hasTargets(job.notify)) throw new RpcFailure(ErrorCode.ValidationFailed, 'the job has no webhook to deliver to', 409);
+    const endpoints = await this.webhooks.targetsFor(job.tenant, `job.${job.status}` as never);
+    if (!hasTargets(job.notify) && endpoints.length === 0) throw new RpcFailure(ErrorCode.ValidationFailed, 'the job has no webhook to deliver to, and no endpoint wants its event', 409);
     job.redeliveries += 1;
     await this.em.flush();
     await this.jobs.announceFinished(job, job.redeliveries);
@@ -76,4 +123,20 @@ export class DeliveriesService {
     if (!job) throw new RpcFailure(ErrorCode.NotFound, `no job ${req.id}`, 404);
     return job;
   }
+}
+
+function toDeliveryView(r: WebhookDelivery): DeliveryView {
+  return {
+    message_id: r.messageId,
+    job_id: r.jobId,
+    endpoint_id: r.endpointId,
+    url: r.url,
+    attempt: r.attempt,
+    status_code: r.statusCode,
+    latency_ms: r.latencyMs,
+    error: r.error,
+    outcome: r.outcome,
+    final: r.final,
+    at: r.at.toISOString(),
+  };
 }

@@ -5,7 +5,7 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mik
 @Index({ name: 'webhook_delivery_job_idx', properties: ['jobId', 'at'] })
 @Unique({ name: 'webhook_delivery_event_uniq', properties: ['eventId'] })
 export class WebhookDelivery {
-  [OptionalProps]?: 'at';
+  [OptionalProps]?: 'at' | 'endpointId';
 
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -25,6 +25,10 @@ export class WebhookDelivery {
 
   @Property({ type: 'text' })
   url!: string;
+
+  /** The registered endpoint; null for the job's own `notify.webhook` (or a deleted endpoint). */
+  @Property({ type: 'uuid', nullable: true })
+  endpointId: string | null = null;
 
   @Property({ type: 'integer' })
   attempt!: number;

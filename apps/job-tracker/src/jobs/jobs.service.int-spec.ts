@@ -15,6 +15,7 @@ import { JobProducer } from './job-producer';
 import { JobTransition } from './job-transition.entity';
 import { JobsService } from './jobs.service';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 
 const s = subjects(uniquePrefix('tracker'));
 
@@ -61,7 +62,7 @@ describe('JobsService (real PostgreSQL)', () => {
   });
 
   beforeEach(async () => {
-    await orm.em.fork().execute('truncate job cascade');
+    await orm.em.fork().execute('truncate job, webhook_endpoint cascade');
     events = new RecordingEventPublisher();
     enqueued = [];
     inQueue = new Set();
@@ -75,7 +76,7 @@ describe('JobsService (real PostgreSQL)', () => {
       remove: async () => undefined,
     });
     storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async () => undefined });
-    jobs = new JobsService(orm.em, producer, events, storage, s, new Metrics('test'));
+    jobs = new JobsService(orm.em, producer, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new Metrics('test')), new Metrics('test'));
   });
 
   const findJob = (id: string) => orm.em.fork().findOne(Job, { id });
@@ -194,7 +195,7 @@ describe('JobsService (real PostgreSQL)', () => {
     it('purges finished jobs after their tenant\'s retention, others after the default', async () => {
       const deleted: string[] = [];
       storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async (key) => void deleted.push(key) });
-      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, new Metrics('test'));
+      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, new WebhooksService(orm.em, parseConfig({}), new Metrics('test')), new Metrics('test'));
       const shortLived = createRequest({ tenant: 'brief' });
       const keptLonger = createRequest({ tenant: 'default-retention' });
       for (const r of [shortLived, keptLonger]) await jobs.create(r);
@@ -384,6 +385,32 @@ describe('JobsService (real PostgreSQL)', () => {
 
         expect(announcements(held.id)).toHaveLength(1);
         expect(announcements(delivered.id)).toHaveLength(1);
+      });
+
+      it("re-announces for a registered endpoint whose delivery Redis lost, even when the job's own webhook was delivered", async () => {
+        const webhooks = new WebhooksService(orm.em, config, new Metrics('test'));
+        jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, webhooks, new Metrics('test'));
+        reconciler = new ReconcilerService(orm.em, strictFake<JobProducer>('JobProducer'), jobs, config);
+        const ep = await webhooks.createEndpoint({ tenant: 'acme', url: 'https://hooks.example.com/endpoint' });
+        await orm.em.fork().execute(`update webhook_endpoint set created_at = now() - interval '1 day'`);
+        const req = await finishedWithWebhook();
+        await orm.em.fork().execute(
+          `insert into webhook_delivery (event_id, job_id, tenant, message_id, url, attempt, status_code, latency_ms, error, outcome, final, at)
+           values (?, ?, 'acme', 'msg', 'https://hooks.example.com/jobdesk', 1, 200, 5, null, 'delivered', true, now())`,
+          [randomUUID(), req.id],
+        );
+        const asked: Array<string | null> = [];
+        reconciler.webhookQueued = async (_id, _status, endpointId) => {
+          asked.push(endpointId);
+          return false;
+        };
+
+        await reconciler.sweep();
+
+        expect(asked).toEqual([ep.id]);
+        const sent = announcements(req.id);
+        expect(sent).toHaveLength(2);
+        expect(sent[1].data.endpoints).toEqual([{ id: ep.id, url: ep.url }]);
       });
     });
 

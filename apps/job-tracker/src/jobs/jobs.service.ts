@@ -31,6 +31,7 @@ import { JobTransition } from './job-transition.entity';
 import { canCancel, nextState } from './job-state-machine';
 import { decodeCursor, encodeCursor } from './list-cursor';
 import { JobProducer } from './job-producer';
+import { WebhooksService } from '../webhooks/webhooks.service';
 
 type CreateJob = z.output<typeof CreateJobRequest>;
 const DEADLINE_MARGIN_MS = 500;
@@ -51,6 +52,7 @@ export class JobsService {
     private readonly events: EventPublisher,
     private readonly storage: ObjectStorage,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
+    private readonly webhooks: WebhooksService,
     metrics: Metrics,
   ) {
     this.submitted = metrics.counter('jobdesk_jobs_submitted_total', 'Jobs accepted', ['type']);
@@ -318,7 +320,9 @@ export class JobsService {
 
   /** `msgId`: a re-announce of the same notification that JetStream must not drop as a duplicate (reconciler). */
   async announceFinished(job: Job, redelivery = 0, msgId?: string): Promise<void> {
-    if (!hasTargets(job.notify) || !isTerminal(job.status)) return;
+    if (!isTerminal(job.status)) return;
+    const endpoints = await this.webhooks.targetsFor(job.tenant, `job.${job.status as 'completed' | 'failed' | 'canceled'}`);
+    if (!hasTargets(job.notify) && endpoints.length === 0) return;
     const n: JobFinishedNotification = {
       // One id per job end: JetStream drops a re-announce within its window, the notifier after it.
       id: redelivery ? `${job.id}.finished.r${redelivery}` : `${job.id}.finished`,
@@ -335,7 +339,8 @@ export class JobsService {
         error: job.error,
         result: job.result,
         finishedAt: (job.finishedAt ?? new Date()).toISOString(),
-        notify: job.notify,
+        notify: job.notify ?? {},
+        endpoints,
         redelivery,
       },
     };

@@ -1,11 +1,30 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from 'nats';
-import { AuthenticateRequest, CancelJobRequest, JobRefRequest, CreateJobRequest, GetJobRequest, ListJobsRequest, RetryJobRequest, Subjects, TransitionsRequest } from '@jobdesk/contracts';
+import type { z } from 'zod';
+import {
+  AuthenticateRequest,
+  CancelJobRequest,
+  CreateEndpointRequest,
+  CreateJobRequest,
+  EndpointDeliveriesRequest,
+  EndpointRefRequest,
+  GetJobRequest,
+  JobRefRequest,
+  ListJobsRequest,
+  RetryJobRequest,
+  SigningSecretsRequest,
+  Subjects,
+  TenantRequest,
+  TransitionsRequest,
+  UpdateEndpointRequest,
+  WebhookSettingsRequest,
+} from '@jobdesk/contracts';
 import { NATS_CONNECTION, SUBJECTS, serveRpc } from '@jobdesk/messaging';
 import { setLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { DeliveriesService } from '../deliveries/deliveries.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 
 /** The gateway's questions over NATS request-reply; each handler is one call into JobsService. */
 @Injectable()
@@ -18,6 +37,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     private readonly jobs: JobsService,
     private readonly keys: ApiKeysService,
     private readonly deliveries: DeliveriesService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,7 +55,28 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
       serveRpc(this.nc, this.s.trackerTransitions, 'job-tracker', TransitionsRequest, about((req) => this.jobs.transitions(req))),
       serveRpc(this.nc, this.s.trackerDeliveries, 'job-tracker', JobRefRequest, about((req) => this.deliveries.list(req))),
       serveRpc(this.nc, this.s.trackerRedeliver, 'job-tracker', JobRefRequest, about((req) => this.deliveries.redeliver(req))),
+      ...this.webhookHandlers(about),
       serveRpc(this.nc, this.s.trackerAuthenticate, 'job-tracker', AuthenticateRequest, (req) => this.keys.authenticate(req.key)),
+    ];
+  }
+
+  private webhookHandlers(about: <R extends { tenant: string; id?: string }, T>(fn: (req: R) => Promise<T>) => (req: R) => Promise<T>): Subscription[] {
+    const w = this.s.webhooks;
+    const serve = <S extends z.ZodType<{ tenant: string; id?: string }>, T>(subject: string, schema: S, fn: (req: z.infer<S>) => Promise<T>) =>
+      serveRpc(this.nc, subject, 'job-tracker', schema, about(fn));
+    return [
+      serve(w.createEndpoint, CreateEndpointRequest, (r) => this.webhooks.createEndpoint(r)),
+      serve(w.listEndpoints, TenantRequest, (r) => this.webhooks.listEndpoints(r)),
+      serve(w.getEndpoint, EndpointRefRequest, (r) => this.webhooks.getEndpoint(r)),
+      serve(w.updateEndpoint, UpdateEndpointRequest, (r) => this.webhooks.updateEndpoint(r)),
+      serve(w.deleteEndpoint, EndpointRefRequest, (r) => this.webhooks.deleteEndpoint(r)),
+      serve(w.rotateEndpointSecret, EndpointRefRequest, (r) => this.webhooks.rotateEndpointSecret(r)),
+      serve(w.endpointDeliveries, EndpointDeliveriesRequest, (r) => this.deliveries.listForEndpoint(r)),
+      serve(w.getSecret, TenantRequest, (r) => this.webhooks.getSecret(r)),
+      serve(w.rotateSecret, TenantRequest, (r) => this.webhooks.rotateSecret(r)),
+      serve(w.getSettings, TenantRequest, (r) => this.webhooks.getSettings(r)),
+      serve(w.putSettings, WebhookSettingsRequest, (r) => this.webhooks.putSettings(r)),
+      serve(w.signingSecrets, SigningSecretsRequest, (r) => this.webhooks.signingSecrets(r)),
     ];
   }
 

@@ -3,6 +3,7 @@ import { CreateRequestContext, EntityManager } from '@mikro-orm/postgresql';
 import { Queue } from 'bullmq';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { redisConnection } from '@jobdesk/queue';
+import { webhookDeliveryQueueId, webhookMessageId } from '@jobdesk/contracts';
 import { Job } from '../jobs/job.entity';
 import { JobProducer } from '../jobs/job-producer';
 import { JobsService } from '../jobs/jobs.service';
@@ -20,8 +21,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private readonly log = new Logger('reconciler');
   private timer?: NodeJS.Timeout;
   private webhookQueue?: Queue;
-  /** Whether notifier's delivery queue (Redis) still holds a finished job's webhook; set at bootstrap. */
-  webhookQueued?: (jobId: string, status: string) => Promise<boolean>;
+  /** Whether notifier's delivery queue (Redis) still holds a finished job's delivery to one target; set at bootstrap. */
+  webhookQueued?: (jobId: string, status: string, endpointId: string | null) => Promise<boolean>;
 
   constructor(
     private readonly em: EntityManager,
@@ -34,8 +35,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     if (!this.config.RECONCILE_INTERVAL_MS) return;
     this.webhookQueue = new Queue('webhook.deliver', { connection: redisConnection(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX });
     this.webhookQueue.on('error', () => undefined);
-    // notifier's delivery id (NotificationsConsumer): msg_<job id without dashes>_<status>-webhook
-    this.webhookQueued = async (id, status) => !!(await this.webhookQueue!.getJob(`msg_${id.replace(/-/g, '')}_${status}-webhook`));
+    this.webhookQueued = async (id, status, endpointId) => !!(await this.webhookQueue!.getJob(webhookDeliveryQueueId(webhookMessageId(id, status), endpointId)));
     this.timer = setInterval(() => void this.tick(), this.config.RECONCILE_INTERVAL_MS);
     this.timer.unref();
   }
@@ -87,25 +87,38 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * notifier's delivery queue is Redis too: a finished job whose webhook the delivery log never
-   * saw delivered (or given up) and that the queue no longer holds is announced again. Same
+   * notifier's delivery queue is Redis too: a finished job with a target (its own
+   * `notify.webhook`, or an endpoint that wanted the event) that the delivery log never saw
+   * delivered or given up, and that the queue no longer holds, is announced again. Same
    * notification id (so email/SMS stay once), a fresh JetStream message id (so the stream does
-   * not drop it as a duplicate); the notifier re-adds the delivery under the same webhook-id.
+   * not drop it as a duplicate); the notifier re-adds only the deliveries Redis lost (the others
+   * keep their BullMQ ids, so adding them again is a no-op) under the same webhook-id.
    */
   private async sweepWebhooks(em: EntityManager): Promise<number> {
     if (!this.webhookQueued) return 0;
     const now = Date.now();
-    const rows = await em.execute<{ id: string; status: string }[]>(
-      `select j.id, j.status from job j
-        where j.status in ('completed','failed','canceled') and j.notify->>'webhook' is not null
-          and j.finished_at < ? and j.finished_at > ?
-          and not exists (select 1 from webhook_delivery d where d.job_id = j.id and (d.outcome = 'delivered' or d.final))
-        order by j.finished_at asc limit 500`,
+    const settled = (endpoint: string) => `exists (select 1 from webhook_delivery d where d.job_id = j.id and ${endpoint} and (d.outcome = 'delivered' or d.final))`;
+    const rows = await em.execute<{ id: string; status: string; callback_open: boolean; open_endpoints: string[] }[]>(
+      `select * from (
+         select j.id, j.status, j.finished_at,
+           (j.notify->>'webhook' is not null and not ${settled('d.endpoint_id is null')}) as callback_open,
+           array(select e.id::text from webhook_endpoint e
+                  where e.tenant = j.tenant and e.enabled and ('job.' || j.status) = any(e.events) and e.created_at < j.finished_at
+                    and not ${settled('d.endpoint_id = e.id')}) as open_endpoints
+         from job j
+         where j.status in ('completed','failed','canceled') and j.finished_at < ? and j.finished_at > ?
+           and (j.notify->>'webhook' is not null or exists (select 1 from webhook_endpoint e where e.tenant = j.tenant and e.enabled))
+       ) c where c.callback_open or cardinality(c.open_endpoints) > 0
+       order by c.finished_at asc limit 500`,
       [new Date(now - this.config.RECONCILE_AFTER_MS), new Date(now - 24 * 3600_000)],
     );
     let count = 0;
-    for (const { id, status } of rows) {
-      if (await this.webhookQueued(id, status)) continue;
+    for (const { id, status, callback_open, open_endpoints } of rows) {
+      let lost = false;
+      for (const endpointId of [...(callback_open ? [null] : []), ...open_endpoints]) {
+        if ((lost = !(await this.webhookQueued(id, status, endpointId)))) break;
+      }
+      if (!lost) continue;
       const job = await em.findOne(Job, { id });
       if (!job) continue;
       // One re-announce per RECONCILE_AFTER_MS window: a slow notifier is not flooded.

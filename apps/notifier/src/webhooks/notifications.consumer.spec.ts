@@ -126,4 +126,29 @@ describe('NotificationsConsumer.fanOut', () => {
     expect(added).toHaveLength(1);
     expect(added[0].opts.jobId).toMatch(/-r1$/);
   });
+
+  it("queues one delivery per registered endpoint besides the job's own webhook: same webhook-id and bytes, its own queue id", async () => {
+    const endpoints = [
+      { id: '0190a0a0-0000-7000-8000-00000000e001', url: 'https://a.example.com/hook' },
+      { id: '0190a0a0-0000-7000-8000-00000000e002', url: 'https://b.example.com/hook' },
+    ];
+
+    await consumer().fanOut(notification({ endpoints }));
+
+    expect(added.map((a) => [a.data.url, a.data.endpointId])).toEqual([
+      ['https://hooks.example.com/jobdesk', undefined],
+      [endpoints[0].url, endpoints[0].id],
+      [endpoints[1].url, endpoints[1].id],
+    ]);
+    expect(new Set(added.map((a) => a.data.messageId)).size).toBe(1);
+    expect(new Set(added.map((a) => a.data.body)).size).toBe(1);
+    expect(new Set(added.map((a) => a.opts.jobId)).size).toBe(3);
+  });
+
+  it('delivers to endpoints when the job itself named no webhook', async () => {
+    await consumer().fanOut(notification({ notify: {}, endpoints: [{ id: '0190a0a0-0000-7000-8000-00000000e003', url: 'https://c.example.com/hook' }] }));
+
+    expect(added).toHaveLength(1);
+    expect(added[0].data).toMatchObject({ url: 'https://c.example.com/hook', endpointId: '0190a0a0-0000-7000-8000-00000000e003' });
+  });
 });

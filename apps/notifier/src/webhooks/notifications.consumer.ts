@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
-import { CreateJobReply, CreateJobRequest, JobFinishedNotification, Subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
+import { CreateJobReply, CreateJobRequest, JobFinishedNotification, Subjects, WebhookDelivery, webhookDeliveryQueueId, webhookMessageId, WebhookPayload } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { DurableConsumer, NATS_CONNECTION, RpcClient, SUBJECTS, validated } from '@jobdesk/messaging';
 import { childSpan, currentTraceparent, withLogContext } from '@jobdesk/observability';
@@ -46,7 +46,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     // Email and SMS become jobs of their own (tracked, retried, visible in the job list); an
     // idempotency key per notification makes a re-delivered notification create them once.
     if (!n.data.redelivery) await Promise.all([this.emailJob(n), this.smsJob(n)]);
-    if (n.data.notify.webhook) await this.webhook(n);
+    await this.webhooks(n);
   }
 
   private resultUrl(n: JobFinishedNotification): string | null {
@@ -79,9 +79,15 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     await this.rpc.request<CreateJobReply>(this.s.trackerCreate, req);
   }
 
-  private async webhook(n: JobFinishedNotification): Promise<void> {
+  /**
+   * One delivery per target: the job's own `notify.webhook` (signed with the tenant's secret) and
+   * each registered endpoint that wants the event (signed with its own). All carry the same
+   * webhook-id and the same bytes.
+   */
+  private async webhooks(n: JobFinishedNotification): Promise<void> {
     const { data } = n;
-    if (!data.notify.webhook) return;
+    const targets = [...(data.notify.webhook ? [{ url: data.notify.webhook, endpointId: undefined as string | undefined }] : []), ...data.endpoints.map((e) => ({ url: e.url, endpointId: e.id }))];
+    if (targets.length === 0) return;
     const payload: WebhookPayload = {
       type: `job.${data.status}`,
       timestamp: data.finishedAt,
@@ -94,22 +100,19 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         finished_at: data.finishedAt,
       },
     };
-    const delivery: WebhookDelivery = {
-      messageId: `msg_${data.jobId.replace(/-/g, '')}_${data.status}`,
-      tenant: data.tenant,
-      jobId: data.jobId,
-      url: data.notify.webhook,
-      body: JSON.stringify(payload),
-      traceparent: currentTraceparent(),
-    };
-    await this.deliveries.add('webhook.deliver', delivery, {
-      // A redelivery is a new send of the same message: same webhook-id, its own queue entry.
-      jobId: `${delivery.messageId}-webhook${data.redelivery ? `-r${data.redelivery}` : ''}`,
-      attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS),
-      backoff: { type: 'custom' },
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    const messageId = webhookMessageId(data.jobId, data.status);
+    const body = JSON.stringify(payload);
+    for (const t of targets) {
+      const delivery: WebhookDelivery = { messageId, tenant: data.tenant, jobId: data.jobId, url: t.url, endpointId: t.endpointId, body, traceparent: currentTraceparent() };
+      await this.deliveries.add('webhook.deliver', delivery, {
+        // A redelivery is a new send of the same message: same webhook-id, its own queue entry.
+        jobId: `${webhookDeliveryQueueId(messageId, t.endpointId)}${data.redelivery ? `-r${data.redelivery}` : ''}`,
+        attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS),
+        backoff: { type: 'custom' },
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: { age: 7 * 24 * 3600 },
+      });
+    }
   }
 }
 

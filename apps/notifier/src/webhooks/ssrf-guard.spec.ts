@@ -4,6 +4,8 @@ import { parseConfig } from '@jobdesk/config';
 import { FetchWebhookClient } from './webhook-sender';
 import { SsrfGuard } from './ssrf-guard';
 
+const SECRET = 'whsec_' + Buffer.from('ssrf-test').toString('base64');
+
 describe('webhook SSRF guard', () => {
   let server: Server;
   let port: number;
@@ -26,7 +28,7 @@ describe('webhook SSRF guard', () => {
   });
   beforeEach(() => (hits = 0));
 
-  const send = (url: string) => client.send({ messageId: 'msg_1', tenant: 't', jobId: 'j', url, body: '{}' });
+  const send = (url: string) => client.send({ messageId: 'msg_1', tenant: 't', jobId: 'j', url, body: '{}' }, [SECRET]);
 
   // Hosts that reach this machine's loopback server if the guard let them through.
   const loopback = [
@@ -63,7 +65,7 @@ describe('webhook SSRF guard', () => {
 
   it('does not follow a redirect to an internal address', async () => {
     const allowed = new FetchWebhookClient(parseConfig({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' }));
-    const out = await allowed.send({ messageId: 'm', tenant: 't', jobId: 'j', url: `http://127.0.0.1:${port}/redirect`, body: '{}' });
+    const out = await allowed.send({ messageId: 'm', tenant: 't', jobId: 'j', url: `http://127.0.0.1:${port}/redirect`, body: '{}' }, [SECRET]);
     await allowed.onApplicationShutdown();
     expect(out).toMatchObject({ ok: false, final: false, status: 302 });
     expect(hits).toBe(1);
@@ -73,7 +75,7 @@ describe('webhook SSRF guard', () => {
     for (const allow of ['127.0.0.1', '127.0.0.0/8', 'localhost']) {
       const c = new FetchWebhookClient(parseConfig({ WEBHOOK_ALLOWED_HOSTS: allow }));
       const host = allow === 'localhost' ? 'localhost' : '127.0.0.1';
-      const out = await c.send({ messageId: 'm', tenant: 't', jobId: 'j', url: `http://${host}:${port}/hook`, body: '{}' });
+      const out = await c.send({ messageId: 'm', tenant: 't', jobId: 'j', url: `http://${host}:${port}/hook`, body: '{}' }, [SECRET]);
       await c.onApplicationShutdown();
       expect([allow, out.ok]).toEqual([allow, true]);
     }

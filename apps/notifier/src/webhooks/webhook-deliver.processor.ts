@@ -7,6 +7,7 @@ import { loadConfig } from '@jobdesk/config';
 import { webhookRetryDelay } from './retry-schedule';
 import { childSpan, Metrics, withLogContext } from '@jobdesk/observability';
 import { DeliveryOutcome, WebhookClient } from './webhook-sender';
+import { SigningSecrets } from './signing-secrets';
 
 /** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
 @Processor('webhook.deliver', {
@@ -20,6 +21,7 @@ export class WebhookDeliverProcessor extends WorkerHost {
 
   constructor(
     private readonly client: WebhookClient,
+    private readonly secrets: SigningSecrets,
     private readonly events: EventPublisher,
     @Inject(SUBJECTS) private readonly s: Subjects,
     metrics: Metrics,
@@ -35,7 +37,14 @@ export class WebhookDeliverProcessor extends WorkerHost {
   }
 
   private async deliver(job: Job, d: WebhookDelivery): Promise<{ status?: number }> {
-    const out = await this.client.send(d);
+    // Asked on every attempt: a rotation or a disabled endpoint takes effect on the next one.
+    const { secrets, enabled } = await this.secrets.for({ tenant: d.tenant, endpointId: d.endpointId });
+    if (!enabled) {
+      this.deliveries.inc({ outcome: 'disabled' });
+      await this.record(job, d, { ok: false, final: true, error: 'the endpoint is disabled or deleted: not sent', ms: 0 }, 'disabled');
+      return {};
+    }
+    const out = await this.client.send(d, secrets);
     this.latency.observe(out.ms / 1000);
     const outcome = out.ok ? 'delivered' : out.final ? (out.status === 410 ? 'gone' : 'refused') : 'failed';
     this.deliveries.inc({ outcome });
@@ -60,6 +69,7 @@ export class WebhookDeliverProcessor extends WorkerHost {
         tenant: d.tenant,
         messageId: d.messageId,
         url: d.url,
+        endpointId: d.endpointId ?? null,
         attempt,
         statusCode: out.status ?? null,
         latencyMs: Math.round(out.ms),

@@ -16,7 +16,8 @@ export interface DeliveryOutcome {
 
 /** Port: one HTTP attempt at a webhook. */
 export abstract class WebhookClient {
-  abstract send(d: WebhookDelivery): Promise<DeliveryOutcome>;
+  /** `secrets`: each gives one signature (the current secret, and the previous one during a rotation). */
+  abstract send(d: WebhookDelivery, secrets: string[]): Promise<DeliveryOutcome>;
 }
 
 @Injectable()
@@ -31,14 +32,14 @@ export class FetchWebhookClient extends WebhookClient implements OnApplicationSh
     this.agent = new Agent({ connect: { lookup: this.guard.guardedLookup as never, timeout: config.WEBHOOK_TIMEOUT_MS } });
   }
 
-  async send(d: WebhookDelivery): Promise<DeliveryOutcome> {
+  async send(d: WebhookDelivery, secrets: string[]): Promise<DeliveryOutcome> {
     const started = Date.now();
     try {
       this.guard.checkUrl(d.url);
       const res = await fetch(d.url, {
         dispatcher: this.agent,
         method: 'POST',
-        headers: webhookHeaders(this.config.WEBHOOK_SECRET, d.messageId, d.body),
+        headers: webhookHeaders(secrets, d.messageId, d.body),
         body: d.body,
         // A redirect could point anywhere (an internal address): it counts as a failure.
         redirect: 'manual',

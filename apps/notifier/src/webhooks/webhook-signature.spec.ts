@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { signWebhook, webhookHeaders } from './webhook-signature';
 
 describe('Standard Webhooks signature', () => {
@@ -17,5 +18,15 @@ describe('Standard Webhooks signature', () => {
     expect(h['webhook-timestamp']).toBe('1700000000');
     const expected = createHmac('sha256', Buffer.from('k')).update('msg_1.1700000000.{"a":1}').digest('base64');
     expect(h['webhook-signature']).toBe(`v1,${expected}`);
+  });
+
+  it('sends one signature per secret during a rotation, each verifiable on its own', () => {
+    const [oldKey, newKey, otherKey] = ['old-key', 'new-key', 'other'].map((k) => 'whsec_' + Buffer.from(k).toString('base64'));
+    const fixed = webhookHeaders([newKey, oldKey], 'msg_2', '{"b":2}', 1_700_000_000_000);
+    expect(fixed['webhook-signature'].split(' ')).toEqual([signWebhook(newKey, 'msg_2', 1_700_000_000, '{"b":2}'), signWebhook(oldKey, 'msg_2', 1_700_000_000, '{"b":2}')]);
+    // A receiver that has either secret accepts the send; one with neither does not.
+    const h = webhookHeaders([newKey, oldKey], 'msg_2', '{"b":2}');
+    for (const secret of [oldKey, newKey]) expect(new Webhook(secret).verify('{"b":2}', h)).toEqual({ b: 2 });
+    expect(() => new Webhook(otherKey).verify('{"b":2}', h)).toThrow();
   });
 });

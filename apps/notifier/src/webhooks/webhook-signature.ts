@@ -10,13 +10,20 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${mac}`;
 }
 
-export function webhookHeaders(secret: string, id: string, body: string, now = Date.now()): Record<string, string> {
+/**
+ * The headers of one send. Several secrets (the current one and, for a day after a rotation,
+ * the previous one) give several space-separated signatures; a receiver accepts any that verifies.
+ */
+export function webhookHeaders(secrets: string | string[], id: string, body: string, now = Date.now()): Record<string, string> {
   const timestamp = Math.floor(now / 1000);
   return {
     'content-type': 'application/json',
     'user-agent': 'jobdesk-webhooks/1',
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': signWebhook(secret, id, timestamp, body),
+    'webhook-signature': [secrets]
+      .flat()
+      .map((secret) => signWebhook(secret, id, timestamp, body))
+      .join(' '),
   };
 }
