@@ -274,7 +274,8 @@ describe('helm chart', () => {
       expect(cm.data.AUTH_REQUIRED).toBe('true');
       const secret = named(objs, 'Secret', `${RELEASE}-jobdesk-secrets`);
       expect(secret.stringData.API_KEYS).toMatch(/^[A-Za-z0-9]{32,}$/);
-      expect(secret.stringData.WEBHOOK_SECRET).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+      // Webhook signing secrets are per tenant, in the database (GET /v1/webhooks/secret): none in the chart.
+      expect(secret.stringData.WEBHOOK_SECRET).toBeUndefined();
       for (const d of byKind(objs, 'Deployment')) {
         const envFrom = podSpec(d).containers[0].envFrom;
         expect(envFrom).toEqual(expect.arrayContaining([
@@ -526,7 +527,7 @@ describe('k8s/ kustomize overlays', () => {
     expect(podSpec(named(objs, 'Deployment', 'nats')).containers[0].command.join(' ')).toMatch(/--jetstream|-js\b/);
     named(objs, 'Job', 'minio-create-bucket');
     const secret = byKind(objs, 'Secret').find((s) => s.metadata.name.startsWith('jobdesk-secrets-'))!;
-    expect(Object.keys(secret.data).sort()).toEqual(['API_KEYS', 'DATABASE_URL', 'REDIS_URL', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SMTP_URL', 'WEBHOOK_SECRET']);
+    expect(Object.keys(secret.data).sort()).toEqual(['API_KEYS', 'DATABASE_URL', 'REDIS_URL', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SMTP_URL']);
     // The generated (hashed) name is what the apps reference.
     expect(podSpec(named(objs, 'Deployment', 'jobdesk-gateway')).containers[0].envFrom).toContainEqual({ secretRef: { name: secret.metadata.name } });
   });

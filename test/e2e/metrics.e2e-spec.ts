@@ -63,7 +63,6 @@ beforeAll(async () => {
       SMTP_URL: smtp.url,
       MAIL_FROM: 'shop@example.com',
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-      WEBHOOK_SECRET: 'whsec_' + Buffer.from('metrics-e2e-secret-0123456789').toString('base64'),
     },
     { maxLogChunks: 20_000 },
   );

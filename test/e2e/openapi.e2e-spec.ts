@@ -128,8 +128,11 @@ function exampleRequest(o: Operation, id: string): { url: string; init: RequestI
   const path = o.path.replace('{id}', id).replace('{asset}', 'swagger-ui.css');
   const content = o.op.requestBody?.content ?? {};
   if (content['application/json']) {
-    const example: any = Object.values<any>(content['application/json'].examples)[1].value;
-    return { url: path, init: { method: o.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...example, run_at: new Date(Date.now() + 3_600_000).toISOString() }) } };
+    const examples = Object.values<any>(content['application/json'].examples);
+    const example: any = (examples[1] ?? examples[0]).value;
+    // A job is held back an hour, so it stays queued while every operation is tried on it.
+    const body = o.op.operationId.startsWith('submitJob') ? { ...example, run_at: new Date(Date.now() + 3_600_000).toISOString() } : example;
+    return { url: path, init: { method: o.method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } };
   }
   return { url: path, init: { method: o.method } };
 }

@@ -10,7 +10,8 @@ import { startTwilioFake } from '../support/twilio-fake';
 import { json, submitFile, submitJson, until, waitForEnd } from '../support/http';
 import { Webhook } from 'standardwebhooks';
 
-const WEBHOOK_SECRET = 'whsec_' + Buffer.from('e2e-webhook-secret-0123456789').toString('base64');
+/** The tenant's signing secret for per-job callbacks, read from the API once the stack runs. */
+let WEBHOOK_SECRET: string;
 const UPLOAD_LIMIT = 300_000;
 
 jest.setTimeout(120_000);
@@ -38,7 +39,8 @@ beforeAll(async () => {
     SMS_ACCOUNT_SID: SMS_SID,
     SMS_AUTH_TOKEN: 'sms-token',
     SMS_FROM: '+14155550100',
-    AUTH_REQUIRED: 'false', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', SMTP_URL: smtp.url, WEBHOOK_SECRET, MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), MAIL_FROM: 'shop@example.com' });
+    AUTH_REQUIRED: 'false', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', SMTP_URL: smtp.url, MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), MAIL_FROM: 'shop@example.com' });
+  WEBHOOK_SECRET = (await json(await fetch(`${stack.baseUrl}/v1/webhooks/secret`))).secret;
 });
 
 afterAll(async () => {

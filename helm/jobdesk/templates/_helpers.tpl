@@ -160,10 +160,6 @@ the given value, else a new random one. (lookup returns nothing under helm templ
 {{- include "jobdesk.persistentSecretValue" (dict "root" . "key" "API_KEYS" "value" (join "," .Values.auth.apiKeys) "generate" (randAlphaNum 40)) -}}
 {{- end -}}
 
-{{- define "jobdesk.webhookSecret" -}}
-{{- include "jobdesk.persistentSecretValue" (dict "root" . "key" "WEBHOOK_SECRET" "value" .Values.secrets.webhookSecret "generate" (printf "whsec_%s" (randAlphaNum 32 | b64enc))) -}}
-{{- end -}}
-
 {{/* Pod-level security context and the /tmp volume, shared by the apps, the migration and the test. */}}
 {{- define "jobdesk.podSecurityContext" -}}
 securityContext:

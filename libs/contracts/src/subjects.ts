@@ -41,6 +41,8 @@ export function subjects(prefix = 'jobdesk') {
       putSettings: `${prefix}.tracker.webhooks.settings.put`,
       /** notifier: secrets to sign a delivery with. */
       signingSecrets: `${prefix}.tracker.webhooks.signing`,
+      /** Broadcast (core NATS) after a rotation or an endpoint change: caches drop the tenant. */
+      changed: `${prefix}.webhooks.changed`,
     },
     streams: {
       events: `${streamPrefix}_EVENTS`,

@@ -93,6 +93,10 @@ export type EndpointDeliveriesRequest = z.infer<typeof EndpointDeliveriesRequest
 /** notifier: the secrets to sign one delivery with (the tenant's, or an endpoint's). */
 export const SigningSecretsRequest = z.object({ tenant: z.string().min(1), endpointId: z.string().uuid().optional() });
 export type SigningSecretsRequest = z.infer<typeof SigningSecretsRequest>;
+/** job-tracker → core NATS: a tenant's secrets or endpoints changed; caches of them drop the tenant. */
+export const WebhooksChanged = z.object({ tenant: z.string() });
+export type WebhooksChanged = z.infer<typeof WebhooksChanged>;
+
 export interface SigningSecretsReply {
   /** Current first; the previous one while its day of grace lasts (both signatures are sent). */
   secrets: string[];

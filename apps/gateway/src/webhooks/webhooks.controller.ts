@@ -66,6 +66,7 @@ export class WebhooksController {
   }
 
   @Post('endpoints/:id/secret/rotate')
+  @HttpCode(200)
   rotateEndpointSecret(@Tenant() tenant: string, @Param('id') id: string): Promise<SecretView> {
     return this.rpc.request(this.w.rotateEndpointSecret, { tenant, id });
   }
@@ -83,6 +84,7 @@ export class WebhooksController {
   }
 
   @Post('secret/rotate')
+  @HttpCode(200)
   rotateSecret(@Tenant() tenant: string): Promise<SecretView> {
     return this.rpc.request(this.w.rotateSecret, { tenant });
   }

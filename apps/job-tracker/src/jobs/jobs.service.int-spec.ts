@@ -76,7 +76,7 @@ describe('JobsService (real PostgreSQL)', () => {
       remove: async () => undefined,
     });
     storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async () => undefined });
-    jobs = new JobsService(orm.em, producer, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new Metrics('test')), new Metrics('test'));
+    jobs = new JobsService(orm.em, producer, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
   });
 
   const findJob = (id: string) => orm.em.fork().findOne(Job, { id });
@@ -195,7 +195,7 @@ describe('JobsService (real PostgreSQL)', () => {
     it('purges finished jobs after their tenant\'s retention, others after the default', async () => {
       const deleted: string[] = [];
       storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async (key) => void deleted.push(key) });
-      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, new WebhooksService(orm.em, parseConfig({}), new Metrics('test')), new Metrics('test'));
+      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
       const shortLived = createRequest({ tenant: 'brief' });
       const keptLonger = createRequest({ tenant: 'default-retention' });
       for (const r of [shortLived, keptLonger]) await jobs.create(r);
@@ -388,7 +388,7 @@ describe('JobsService (real PostgreSQL)', () => {
       });
 
       it("re-announces for a registered endpoint whose delivery Redis lost, even when the job's own webhook was delivered", async () => {
-        const webhooks = new WebhooksService(orm.em, config, new Metrics('test'));
+        const webhooks = new WebhooksService(orm.em, config, events, s, new Metrics('test'));
         jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, webhooks, new Metrics('test'));
         reconciler = new ReconcilerService(orm.em, strictFake<JobProducer>('JobProducer'), jobs, config);
         const ep = await webhooks.createEndpoint({ tenant: 'acme', url: 'https://hooks.example.com/endpoint' });

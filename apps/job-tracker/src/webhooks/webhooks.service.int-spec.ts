@@ -45,7 +45,7 @@ describe('per-tenant webhooks (real PostgreSQL)', () => {
     events = new RecordingEventPublisher();
     created = [];
     const producer = strictFake<JobProducer>('JobProducer', { enqueue: async (job) => void created.push(job.id) });
-    webhooks = new WebhooksService(orm.em, config, new Metrics('test'));
+    webhooks = new WebhooksService(orm.em, config, events, s, new Metrics('test'));
     jobs = new JobsService(orm.em, producer, events, strictFake<ObjectStorage>('ObjectStorage'), s, webhooks, new Metrics('test'));
     deliveries = new DeliveriesService(orm.em, jobs, webhooks);
   });
@@ -147,6 +147,8 @@ describe('per-tenant webhooks (real PostgreSQL)', () => {
       expect(until - before).toBeGreaterThanOrEqual(config.WEBHOOK_SECRET_GRACE_S * 1000 - 5_000);
       expect(until - before).toBeLessThanOrEqual(config.WEBHOOK_SECRET_GRACE_S * 1000 + 5_000);
       expect(await webhooks.signingSecrets({ tenant: 'acme' })).toEqual({ secrets: [rotated.secret, old.secret], enabled: true });
+      // Notifiers are told to drop their cached secrets of the tenant.
+      expect(events.broadcasts).toContainEqual({ subject: s.webhooks.changed, payload: { tenant: 'acme' } });
 
       // The day is over (moved back in the database, not waited for).
       await orm.em.fork().execute(`update tenant_settings set webhook_previous_until = now() - interval '1 second' where tenant = 'acme'`);

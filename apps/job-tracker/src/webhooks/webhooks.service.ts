@@ -17,9 +17,11 @@ import {
   WebhookEventType,
   WebhookSettingsRequest,
   WebhookSettingsView,
+  Subjects,
+  WebhooksChanged,
 } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
-import { RpcFailure } from '@jobdesk/messaging';
+import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { Metrics } from '@jobdesk/observability';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
@@ -59,6 +61,8 @@ export class WebhooksService {
   constructor(
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventPublisher,
+    @Inject(SUBJECTS) private readonly subjects: Subjects,
     metrics: Metrics,
   ) {
     this.disabled = metrics.counter('jobdesk_webhook_endpoints_disabled_total', 'Webhook endpoints turned off by jobdesk', ['reason']);
@@ -79,7 +83,7 @@ export class WebhooksService {
       secret: newWebhookSecret(),
     });
     await this.em.persist(ep).flush();
-    this.targets.delete(req.tenant);
+    this.changed(req.tenant);
     return { ...toEndpointView(ep), secret: ep.secret };
   }
 
@@ -105,7 +109,7 @@ export class WebhooksService {
     if (c.enabled === true && !ep.enabled) Object.assign(ep, { enabled: true, disabledReason: null, disabledAt: null, failingSince: null });
     if (c.enabled === false && ep.enabled) Object.assign(ep, { enabled: false, disabledReason: 'manual', disabledAt: new Date() });
     await this.em.flush();
-    this.targets.delete(req.tenant);
+    this.changed(req.tenant);
     return toEndpointView(ep);
   }
 
@@ -113,7 +117,7 @@ export class WebhooksService {
   async deleteEndpoint(req: EndpointRefRequest): Promise<{ deleted: true }> {
     const ep = await this.owned(req);
     await this.em.remove(ep).flush();
-    this.targets.delete(req.tenant);
+    this.changed(req.tenant);
     return { deleted: true };
   }
 
@@ -124,6 +128,7 @@ export class WebhooksService {
     ep.previousUntil = new Date(Date.now() + this.config.WEBHOOK_SECRET_GRACE_S * 1000);
     ep.secret = newWebhookSecret();
     await this.em.flush();
+    this.changed(req.tenant);
     return { secret: ep.secret, previous_valid_until: ep.previousUntil.toISOString() };
   }
 
@@ -169,7 +174,7 @@ export class WebhooksService {
       [reason, d.endpointId],
     );
     if (!off) return null;
-    this.targets.delete(off.tenant);
+    this.changed(off.tenant);
     this.disabled.inc({ reason });
     this.log.warn(`webhook endpoint ${d.endpointId} of ${off.tenant} disabled: ${reason === 'gone' ? 'the receiver answered 410 Gone' : 'no successful delivery for too long'}`);
     return { tenant: off.tenant, endpointId: d.endpointId, url: off.url, reason };
@@ -191,6 +196,7 @@ export class WebhooksService {
          webhook_secret = ?, updated_at = now() where tenant = ? returning webhook_secret, webhook_previous_until`,
       [this.config.WEBHOOK_SECRET_GRACE_S, newWebhookSecret(), req.tenant],
     );
+    this.changed(req.tenant);
     return { secret: row.webhook_secret, previous_valid_until: new Date(row.webhook_previous_until).toISOString() };
   }
 
@@ -242,6 +248,13 @@ export class WebhooksService {
     }
     const until = row!.webhook_previous_until ? new Date(row!.webhook_previous_until) : null;
     return { current: row!.webhook_secret!, previous: row!.webhook_previous_secret, previousUntil: until && until > new Date() ? until : null };
+  }
+
+  /** Drops this process's cache of the tenant and tells the notifiers to drop theirs. */
+  private changed(tenant: string): void {
+    this.targets.delete(tenant);
+    const msg: WebhooksChanged = { tenant };
+    this.events.broadcast(this.subjects.webhooks.changed, msg);
   }
 
   private async owned(req: EndpointRefRequest): Promise<WebhookEndpoint> {

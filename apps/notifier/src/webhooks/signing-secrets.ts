@@ -1,32 +1,58 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { SigningSecretsReply, SigningSecretsRequest, Subjects } from '@jobdesk/contracts';
-import { RpcClient, SUBJECTS } from '@jobdesk/messaging';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { NatsConnection, Subscription } from 'nats';
+import { SigningSecretsReply, SigningSecretsRequest, Subjects, WebhooksChanged } from '@jobdesk/contracts';
+import { NATS_CONNECTION, RpcClient, SUBJECTS } from '@jobdesk/messaging';
 
 const TTL_MS = 5_000;
 
 /**
  * The secrets a delivery is signed with, from job-tracker (which owns them), cached for a few
- * seconds: a burst of deliveries for one tenant asks once. A rotation reaches deliveries within
- * the TTL; until then the old secret still verifies (it stays valid for a day).
+ * seconds so a burst of deliveries for one tenant asks once. job-tracker broadcasts every
+ * rotation and endpoint change, and the tenant's entries are dropped at once; should that
+ * message be lost, the TTL bounds the staleness (and the old secret still verifies for a day).
  */
 @Injectable()
-export class SigningSecrets {
-  private readonly cache = new Map<string, { at: number; reply: Promise<SigningSecretsReply> }>();
+export class SigningSecrets implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly cache = new Map<string, { at: number; tenant: string; reply: Promise<SigningSecretsReply> }>();
+  private sub?: Subscription;
 
   constructor(
     private readonly rpc: RpcClient,
     @Inject(SUBJECTS) private readonly s: Subjects,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.sub = this.nc.subscribe(this.s.webhooks.changed, {
+      callback: (err, msg) => {
+        if (err) return;
+        try {
+          const changed = WebhooksChanged.safeParse(msg.json());
+          if (changed.success) this.forget(changed.data.tenant);
+        } catch {
+          /* not JSON: not ours */
+        }
+      },
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.sub?.unsubscribe();
+  }
 
   for(req: SigningSecretsRequest): Promise<SigningSecretsReply> {
     const key = `${req.tenant}\u0000${req.endpointId ?? ''}`;
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.reply;
     const reply = this.rpc.request<SigningSecretsReply>(this.s.webhooks.signingSecrets, req);
-    this.cache.set(key, { at: Date.now(), reply });
+    this.cache.set(key, { at: Date.now(), tenant: req.tenant, reply });
     // A failed lookup is not cached: the attempt fails and retries on the schedule.
     reply.catch(() => this.cache.delete(key));
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     return reply;
+  }
+
+  forget(tenant: string): void {
+    for (const [key, entry] of this.cache) if (entry.tenant === tenant) this.cache.delete(key);
   }
 }
