@@ -1,6 +1,7 @@
 // webhooks: deliveries per second into one local receiver (this process, 204 to every POST).
 // Product: N JobFinishedNotifications with a webhook pre-published to the NOTIFY stream, then
-// the notifier (fresh process) fans them out to its BullMQ queue and delivers them, signed.
+// the notifier (fresh process) fans them out to its BullMQ queue and delivers them, signed with
+// the tenant's secret (asked of job-tracker, which runs beside it, and cached for a few seconds).
 // Bare: bench/bare/webhooks.mjs, undici POSTs at the notifier's concurrency (16). Rate = arrivals
 // in a window that starts 0.5 s after the first arrival, until drained or WINDOW seconds.
 import { createServer } from 'node:http';
@@ -68,7 +69,7 @@ await runCase('webhooks', async (world) => {
       arrivals = [];
       const prefix = world.prefix();
       await prefill(prefix);
-      const s = await startApps(['notifier'], { ...world.env(prefix), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
+      const s = await startApps(['job-tracker', 'notifier'], { ...world.env(prefix), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
       try { return await measure(); } finally { await s.stop(); }
     });
   receiver.close();

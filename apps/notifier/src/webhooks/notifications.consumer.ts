@@ -8,6 +8,9 @@ import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { DurableConsumer, NATS_CONNECTION, RpcClient, SUBJECTS, validated } from '@jobdesk/messaging';
 import { childSpan, currentTraceparent, withLogContext } from '@jobdesk/observability';
 
+/** Notifications fanned out at once (each one job's: one subject, so a job's are still in order). */
+const FAN_OUT_CONCURRENCY = 32;
+
 /**
  * Finished jobs from JetStream → one delivery job per target on notifier's own queue. The
  * delivery's BullMQ id is derived from the notification, so a re-delivered notification does
@@ -28,7 +31,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = new DurableConsumer(
       this.nc,
-      { stream: this.s.streams.notify, durable: this.s.consumers.notifier },
+      { stream: this.s.streams.notify, durable: this.s.consumers.notifier, concurrency: FAN_OUT_CONCURRENCY },
       validated(JobFinishedNotification, (n) => {
         // In the job's trace: the email/SMS jobs it creates (over RPC) and the webhook delivery continue it.
         const { jobId, tenant } = n.data;
