@@ -120,6 +120,8 @@ describe('the OpenAPI document', () => {
       expect([u, asset.status]).toEqual([u, 200]);
     }
     expect((await fetch(`${stack.baseUrl}/docs/..%2Fpackage.json`)).status).toBe(404);
+    const slash = await fetch(`${stack.baseUrl}/docs/`, { redirect: 'manual' });
+    expect([slash.status, new URL(slash.headers.get('location')!, `${stack.baseUrl}/docs/`).pathname]).toEqual([308, '/docs']);
   });
 });
 

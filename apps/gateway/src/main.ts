@@ -20,6 +20,11 @@ void bootApp(AppModule, {
       limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
     });
     const http = app.get(Metrics).histogram('jobdesk_http_request_duration_seconds', 'HTTP requests', ['method', 'route', 'status'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]);
+    // `/docs/` as people type it: to the page (relative, so a path prefix in front is kept; the
+    // page's own relative asset links only resolve from `/docs`).
+    fastify.addHook('onRequest', async (req, reply) => {
+      if (req.method === 'GET' && req.url.split('?')[0] === '/docs/') return reply.code(308).header('Location', '../docs').send();
+    });
     fastify.addHook('onResponse', async (req, reply) => {
       http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
