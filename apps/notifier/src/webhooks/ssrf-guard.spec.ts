@@ -50,11 +50,11 @@ describe('webhook SSRF guard', () => {
     '[::ffff:10.0.0.1]', '[::ffff:a9fe:a9fe]', '[64:ff9b::a9fe:a9fe]', '[2001:db8::1]', '167772161', '0xa9fea9fe',
   ];
   it.each(elsewhere)('refuses %s at once', async (host) => {
-    const started = Date.now();
     const out = await send(`http://${host}/hook`);
+    // `refused` is the guard's own verdict, given before connecting (a connection attempt to these
+    // unreachable addresses would have ended in a timeout or network error instead).
     expect(out).toMatchObject({ ok: false, final: true });
-    expect(out.error).toMatch(/refused/);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(out.error).toMatch(/^refused: /);
   });
 
   it('refuses non-http schemes and credentials in the URL', async () => {
