@@ -10,6 +10,7 @@ import { Metrics, ObservabilityModule, READINESS_CHECKS, ReadinessCheck } from '
 import { QueueDepthSampler, QueueModule } from '@jobdesk/queue';
 import { ormConfig } from './mikro-orm.config';
 import { JobsService } from './jobs/jobs.service';
+import { JobReader } from './jobs/job-reader';
 import { BullJobProducer, JobProducer } from './jobs/job-producer';
 import { TrackerRpcServer } from './jobs/tracker-rpc.server';
 import { WorkerEventsConsumer } from './jobs/worker-events.consumer';
@@ -34,6 +35,7 @@ const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'noop'];
   ],
   providers: [
     JobsService,
+    JobReader,
     ApiKeysService,
     DeliveriesService,
     WebhooksService,

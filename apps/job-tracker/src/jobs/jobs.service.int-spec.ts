@@ -13,7 +13,8 @@ import { ReconcilerService } from '../reconciler/reconciler.service';
 import { Job } from './job.entity';
 import { JobProducer } from './job-producer';
 import { JobTransition } from './job-transition.entity';
-import { JobsService } from './jobs.service';
+import { JobsService, toRecord } from './jobs.service';
+import { JobReader } from './job-reader';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -149,12 +150,16 @@ describe('JobsService (real PostgreSQL)', () => {
     });
   });
 
-  describe('get', () => {
+  describe('get (JobReader)', () => {
+    let reader: JobReader;
+    beforeAll(() => (reader = new JobReader(orm.em, config)));
+    afterAll(() => reader.onApplicationShutdown());
+
     it('returns the tenant\'s own job', async () => {
       const req = createRequest();
       const { job: created } = await jobs.create(req);
 
-      const got = await jobs.get({ tenant: req.tenant, id: req.id });
+      const got = await reader.get({ tenant: req.tenant, id: req.id });
 
       expect(got).toEqual(created);
     });
@@ -163,15 +168,29 @@ describe('JobsService (real PostgreSQL)', () => {
       const req = createRequest({ tenant: 'acme' });
       await jobs.create(req);
 
-      const error = await jobs.get({ tenant: 'globex', id: req.id }).catch((e: unknown) => e);
+      const error = await reader.get({ tenant: 'globex', id: req.id }).catch((e: unknown) => e);
 
       expect(error).toMatchObject({ code: ErrorCode.NotFound, status: 404 });
     });
 
     it('answers 404 for an id that is not a uuid', async () => {
-      const error = await jobs.get({ tenant: 'acme', id: "1' or '1'='1" }).catch((e: unknown) => e);
+      const error = await reader.get({ tenant: 'acme', id: "1' or '1'='1" }).catch((e: unknown) => e);
 
       expect(error).toMatchObject({ code: ErrorCode.NotFound, status: 404 });
+    });
+
+    it('reads a finished job exactly as the ORM does: result, timestamps, metadata, notify', async () => {
+      const req = createRequest({ metadata: { shop: 'tea', n: 2 }, notify: { webhook: 'https://hooks.example.com/x' } });
+      await jobs.create(req);
+      await jobs.applyEvent(started(req.id));
+      await jobs.applyEvent(progress(req.id, 40));
+      await jobs.applyEvent(completed(req.id));
+
+      const got = await reader.get({ tenant: req.tenant, id: req.id });
+
+      expect(got).toEqual(toRecord((await findJob(req.id))!));
+      expect(got).toMatchObject({ status: 'completed', metadata: { shop: 'tea', n: 2 }, result: { key: `results/${req.id}.json` } });
+      expect(typeof got.finishedAt).toBe('string');
     });
   });
 

@@ -6,7 +6,6 @@ import {
   CreateJobReply,
   CreateJobRequest,
   ErrorCode,
-  GetJobRequest,
   hasTargets,
   isJobType,
   isTerminal,
@@ -251,11 +250,6 @@ export class JobsService {
   private async lastSeq(jobId: string): Promise<number | null> {
     const t = await this.em.findOne(JobTransition, { job: jobId }, { orderBy: { id: 'desc' } });
     return t ? Number(t.id) : null;
-  }
-
-  @CreateRequestContext()
-  async get(req: GetJobRequest): Promise<JobRecord> {
-    return toRecord(await this.findOwned(this.em, req.tenant, req.id, false));
   }
 
   /**

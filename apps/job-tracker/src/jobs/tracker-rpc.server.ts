@@ -22,6 +22,7 @@ import {
 import { NATS_CONNECTION, SUBJECTS, serveRpc } from '@jobdesk/messaging';
 import { setLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
+import { JobReader } from './job-reader';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
@@ -35,6 +36,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SUBJECTS) private readonly s: Subjects,
     private readonly jobs: JobsService,
+    private readonly reader: JobReader,
     private readonly keys: ApiKeysService,
     private readonly deliveries: DeliveriesService,
     private readonly webhooks: WebhooksService,
@@ -48,7 +50,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     };
     this.subs = [
       serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, about((req) => this.jobs.create(req))),
-      serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.jobs.get(req))),
+      serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.reader.get(req))),
       serveRpc(this.nc, this.s.trackerList, 'job-tracker', ListJobsRequest, about((req) => this.jobs.list(req))),
       serveRpc(this.nc, this.s.trackerCancel, 'job-tracker', CancelJobRequest, about((req) => this.jobs.cancel(req))),
       serveRpc(this.nc, this.s.trackerRetry, 'job-tracker', RetryJobRequest, about((req) => this.jobs.retry(req))),
