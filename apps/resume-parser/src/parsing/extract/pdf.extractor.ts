@@ -74,10 +74,12 @@ export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<E
     let ocrSkipped = 0;
     const pageHeights = new Map<number, number>();
     const fontNames = new Map<string, string>();
+    // annotations (link boxes) draw nothing whose font is in the text content
+    const fontPass = { annotationMode: pdfjs.AnnotationMode.DISABLE };
     for (let p = 1; p <= pages; p++) {
       const page = await doc.getPage(p);
       pageHeights.set(p, (page.view as number[])[3] - (page.view as number[])[1]);
-      const textLines = await extractPage(page, p, fontNames);
+      const textLines = await extractPage(page, p, fontNames, fontPass);
       let pageLines = textLines;
       if (!pageLines.length) {
         renderDoc ??= await pdfjs.getDocument({ ...RENDER_OPTIONS, data: new Uint8Array(bytes) }).promise;
@@ -130,10 +132,10 @@ async function hasImages(page: any, OPS: Record<string, number>): Promise<boolea
  * page pays for one only when its text uses a font no earlier page has resolved — for most
  * resumes the first page alone. Fonts are per document: the cache is too.
  */
-async function resolveFontNames(page: any, ids: Iterable<string>, names: Map<string, string>): Promise<void> {
+async function resolveFontNames(page: any, ids: Iterable<string>, names: Map<string, string>, fontPass: object): Promise<void> {
   const missing = [...ids].filter((id) => !names.has(id));
   if (!missing.length) return;
-  await page.getOperatorList();
+  await page.getOperatorList(fontPass);
   for (const id of missing) {
     let name = '';
     try {
@@ -145,7 +147,7 @@ async function resolveFontNames(page: any, ids: Iterable<string>, names: Map<str
   }
 }
 
-async function extractPage(page: any, pageNo: number, fontNames: Map<string, string>): Promise<ExtractedLine[]> {
+async function extractPage(page: any, pageNo: number, fontNames: Map<string, string>, fontPass: object): Promise<ExtractedLine[]> {
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
   const items: any[] = [];
   const fontIds = new Set<string>();
@@ -157,7 +159,7 @@ async function extractPage(page: any, pageNo: number, fontNames: Map<string, str
     items.push(it);
     if (it.str.trim() !== '') fontIds.add(it.fontName);
   }
-  await resolveFontNames(page, fontIds, fontNames);
+  await resolveFontNames(page, fontIds, fontNames, fontPass);
   const runs: PdfGlyphRun[] = [];
   for (const it of items) {
     const [a, , c, d, e, f] = it.transform as number[];
