@@ -1,6 +1,12 @@
 import type { ResumeDocument } from '@jobdesk/contracts';
 import { SourceFormat } from './extract/extracted-document.types';
+import { loadPdfjs, useSynchronousInflate } from './extract/pdfjs-loader';
 import { ParseError, parseResume } from './parse-resume';
+
+// This thread only parses: set it up for pdfjs and load pdfjs now, once, rather than inside the
+// first document's parse time. A failed load is retried (and reported) by that first PDF.
+useSynchronousInflate();
+loadPdfjs().catch(() => undefined);
 
 export interface ParseTask {
   bytes: Uint8Array;

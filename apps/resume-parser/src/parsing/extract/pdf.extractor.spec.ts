@@ -11,4 +11,29 @@ describe('extractPdf', () => {
     expect(doc.lines.map((l) => l.text)).toEqual(['Jane Doe', 'jane@example.com']);
     expect(doc.lines[0]).toMatchObject({ bold: true, fontSize: 22 });
   });
+
+  it('knows bold on every page: fonts first used on a later page, and fonts seen before', async () => {
+    const pdf = await PDFDocument.create();
+    const regular = await pdf.embedFont(StandardFonts.Helvetica);
+    const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+    const serifBold = await pdf.embedFont(StandardFonts.TimesRomanBold);
+    const p1 = pdf.addPage([595, 842]);
+    p1.drawText('Plain first page', { x: 50, y: 780, size: 10, font: regular });
+    const p2 = pdf.addPage([595, 842]);
+    p2.drawText('Experience', { x: 50, y: 780, size: 12, font: bold });
+    p2.drawText('Wrote the billing service', { x: 50, y: 760, size: 10, font: regular });
+    const p3 = pdf.addPage([595, 842]);
+    p3.drawText('Education', { x: 50, y: 780, size: 12, font: bold });
+    p3.drawText('Awards', { x: 50, y: 760, size: 12, font: serifBold });
+    p3.drawText('Dean list', { x: 50, y: 740, size: 10, font: regular });
+    const doc = await extractPdf(Buffer.from(await pdf.save()), { maxPages: 3 });
+    expect(doc.lines.map((l) => [l.page, l.text, l.bold])).toEqual([
+      [1, 'Plain first page', false],
+      [2, 'Experience', true],
+      [2, 'Wrote the billing service', false],
+      [3, 'Education', true],
+      [3, 'Awards', true],
+      [3, 'Dean list', false],
+    ]);
+  });
 });

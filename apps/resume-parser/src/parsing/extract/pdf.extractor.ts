@@ -15,21 +15,44 @@ export const MAX_OCR_PAGES = 5;
 
 const BOLD_FONT = /bold|black|heavy|semibold|demi|cmbx|cmb\d|-bd|\.b$/i;
 
+/**
+ * Sink for the @font-face rules pdfjs's font loader writes when fonts are not disabled. Text
+ * extraction never draws a glyph, but `disableFontFace: true` (pdfjs's Node default) makes the
+ * worker compile an outline for every glyph shown and post each one across its message port — a
+ * third of an operator list's cost, for paths nothing reads.
+ */
+const HEADLESS_DOCUMENT = {
+  createElement: () => ({ sheet: { cssRules: [] as unknown[], insertRule: () => 0 }, remove: () => undefined }),
+  documentElement: { getElementsByTagName: () => [{ append: () => undefined }] },
+};
+
+const COMMON_OPTIONS = {
+  useSystemFonts: false,
+  isEvalSupported: false,
+  // verbosity 0 = errors only: silences "fake worker" and font warnings on every call
+  verbosity: 0,
+  stopAtErrors: false,
+};
+
+/** Text, positions and font names: glyph outlines and images are of no use here. */
+const TEXT_OPTIONS = {
+  ...COMMON_OPTIONS,
+  disableFontFace: false,
+  ownerDocument: HEADLESS_DOCUMENT,
+  // 0 = every image XObject is left out of operator lists instead of being decoded
+  maxImageSize: 0,
+};
+
+/** A page without text: find its images and draw it (glyphs as paths: no font loading in Node). */
+const RENDER_OPTIONS = { ...COMMON_OPTIONS, disableFontFace: true };
+
 export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<ExtractedDocument> {
   if (bytes.length < 8 || !bytes.subarray(0, 1024).toString('latin1').includes('%PDF-')) {
     throw new ParseError(ErrorCode.CorruptInput, 'not a PDF file (no %PDF- header)');
   }
   const pdfjs = await loadPdfjs();
-  const task = pdfjs.getDocument({
-    // pdfjs transfers (detaches) the buffer it is given, so hand it a copy
-    data: new Uint8Array(bytes),
-    disableFontFace: true,
-    useSystemFonts: false,
-    isEvalSupported: false,
-    // verbosity 0 = errors only: silences "fake worker" and font warnings on every call
-    verbosity: 0,
-    stopAtErrors: false,
-  });
+  // pdfjs transfers (detaches) the buffer it is given, so hand it a copy
+  const task = pdfjs.getDocument({ ...TEXT_OPTIONS, data: new Uint8Array(bytes) });
   let doc: any;
   try {
     doc = await task.promise;
@@ -37,6 +60,8 @@ export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<E
     await task.destroy().catch(() => undefined);
     throw mapPdfError(err);
   }
+  // opened only for a page without text, to look for images and render them for OCR
+  let renderDoc: any;
   try {
     const pages = doc.numPages as number;
     if (pages > opts.maxPages) {
@@ -48,20 +73,28 @@ export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<E
     const ocrPages: number[] = [];
     let ocrSkipped = 0;
     const pageHeights = new Map<number, number>();
+    const fontNames = new Map<string, string>();
+    // annotations (link boxes) draw nothing whose font is in the text content
+    const fontPass = { annotationMode: pdfjs.AnnotationMode.DISABLE };
     for (let p = 1; p <= pages; p++) {
       const page = await doc.getPage(p);
       pageHeights.set(p, (page.view as number[])[3] - (page.view as number[])[1]);
-      const { lines: textLines, hasImages } = await extractPage(page, p, pdfjs.OPS);
+      const textLines = await extractPage(page, p, fontNames, fontPass);
       let pageLines = textLines;
-      if (!pageLines.length && hasImages) {
-        if (ocrPages.length < MAX_OCR_PAGES) {
-          throwIfAborted(opts.signal);
-          const { png, width, height, pxPerPt } = await renderPageToPng(page);
-          throwIfAborted(opts.signal);
-          const ocr = await recognize(png, { width, height }, opts.signal);
-          pageLines = ocrPageToLines(ocr, { pxPerPt, pageNo: p });
-          ocrPages.push(p);
-        } else ocrSkipped++;
+      if (!pageLines.length) {
+        renderDoc ??= await pdfjs.getDocument({ ...RENDER_OPTIONS, data: new Uint8Array(bytes) }).promise;
+        const imagePage = await renderDoc.getPage(p);
+        if (await hasImages(imagePage, pdfjs.OPS)) {
+          if (ocrPages.length < MAX_OCR_PAGES) {
+            throwIfAborted(opts.signal);
+            const { png, width, height, pxPerPt } = await renderPageToPng(imagePage);
+            throwIfAborted(opts.signal);
+            const ocr = await recognize(png, { width, height }, opts.signal);
+            pageLines = ocrPageToLines(ocr, { pxPerPt, pageNo: p });
+            ocrPages.push(p);
+          } else ocrSkipped++;
+        }
+        imagePage.cleanup();
       }
       if (!textLines.length) emptyPages.push(p);
       lines.push(...pageLines);
@@ -78,6 +111,7 @@ export async function extractPdf(bytes: Buffer, opts: ExtractOptions): Promise<E
   } catch (err) {
     throw err instanceof ParseError ? err : mapPdfError(err);
   } finally {
+    await renderDoc?.destroy().catch(() => undefined);
     await doc.destroy().catch(() => undefined);
   }
 }
@@ -86,32 +120,50 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ParseError(ErrorCode.Timeout, 'parsing ran out of time');
 }
 
-async function extractPage(page: any, pageNo: number, OPS: Record<string, number>): Promise<{ lines: ExtractedLine[]; hasImages: boolean }> {
-  const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
-  // fonts (and so their real names, which tell bold apart) reach commonObjs via the operator list
-  const ops = await page.getOperatorList();
+async function hasImages(page: any, OPS: Record<string, number>): Promise<boolean> {
   const imageOps = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageXObjectRepeat, OPS.paintJpegXObject].filter((n) => n !== undefined));
-  const hasImages = (ops.fnArray as number[]).some((fn) => imageOps.has(fn));
-  const fontNames = new Map<string, string>();
-  const fontName = (id: string) => {
-    if (!fontNames.has(id)) {
-      let name = '';
-      try {
-        name = page.commonObjs.has(id) ? (page.commonObjs.get(id)?.name ?? '') : '';
-      } catch {
-        name = '';
-      }
-      fontNames.set(id, name);
+  const ops = await page.getOperatorList();
+  return (ops.fnArray as number[]).some((fn) => imageOps.has(fn));
+}
+
+/**
+ * Real font names ("ABCDEF+Inter-Bold") tell bold apart; getTextContent names fonts only by id.
+ * pdfjs hands a font's name over (page.commonObjs) when an operator list first uses it, so a
+ * page pays for one only when its text uses a font no earlier page has resolved — for most
+ * resumes the first page alone. Fonts are per document: the cache is too.
+ */
+async function resolveFontNames(page: any, ids: Iterable<string>, names: Map<string, string>, fontPass: object): Promise<void> {
+  const missing = [...ids].filter((id) => !names.has(id));
+  if (!missing.length) return;
+  await page.getOperatorList(fontPass);
+  for (const id of missing) {
+    let name = '';
+    try {
+      name = page.commonObjs.has(id) ? String(page.commonObjs.get(id)?.name ?? '') : '';
+    } catch {
+      name = '';
     }
-    return fontNames.get(id)!;
-  };
-  const runs: PdfGlyphRun[] = [];
+    names.set(id, name);
+  }
+}
+
+async function extractPage(page: any, pageNo: number, fontNames: Map<string, string>, fontPass: object): Promise<ExtractedLine[]> {
+  const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
+  const items: any[] = [];
+  const fontIds = new Set<string>();
   for (const it of content.items as any[]) {
     if (typeof it.str !== 'string' || !it.transform) continue;
-    const [a, b, c, d, e, f] = it.transform as number[];
+    const [, b, c] = it.transform as number[];
     // rotated text (watermarks, vertical side labels) would scramble rows
     if (Math.abs(b) > 0.01 || Math.abs(c) > 0.01) continue;
-    const name = fontName(it.fontName);
+    items.push(it);
+    if (it.str.trim() !== '') fontIds.add(it.fontName);
+  }
+  await resolveFontNames(page, fontIds, fontNames, fontPass);
+  const runs: PdfGlyphRun[] = [];
+  for (const it of items) {
+    const [a, , c, d, e, f] = it.transform as number[];
+    const name = fontNames.get(it.fontName) ?? '';
     runs.push({
       str: it.str,
       x: e,
@@ -125,11 +177,8 @@ async function extractPage(page: any, pageNo: number, OPS: Record<string, number
   const segments = buildSegments(runs);
   const [, , width] = page.view as number[];
   const split = splitColumns(segments, width);
-  if (!split) return { lines: segmentsToLines(segments, pageNo, undefined), hasImages };
-  return {
-    lines: [...segmentsToLines(split.header, pageNo, undefined), ...split.columns.flatMap((col, i) => segmentsToLines(col, pageNo, i))],
-    hasImages,
-  };
+  if (!split) return segmentsToLines(segments, pageNo, undefined);
+  return [...segmentsToLines(split.header, pageNo, undefined), ...split.columns.flatMap((col, i) => segmentsToLines(col, pageNo, i))];
 }
 
 function mapPdfError(err: any): ParseError {
