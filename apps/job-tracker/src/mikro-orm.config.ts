@@ -9,6 +9,7 @@ import { ApiKey } from './auth/api-key.entity';
 import { WebhookDelivery } from './deliveries/webhook-delivery.entity';
 import { Migration20261203020000 } from './migrations/Migration20261203020000';
 import { Migration20261203030000 } from './migrations/Migration20261203030000';
+import { Migration20261203050000 } from './migrations/Migration20261203050000';
 
 /** The one MikroORM configuration, used by the app and by `migrate`. */
 export function ormConfig(env = loadConfig()) {
@@ -27,6 +28,7 @@ export function ormConfig(env = loadConfig()) {
         { name: 'Migration20261203010000', class: Migration20261203010000 },
         { name: 'Migration20261203020000', class: Migration20261203020000 },
         { name: 'Migration20261203030000', class: Migration20261203030000 },
+        { name: 'Migration20261203050000', class: Migration20261203050000 },
       ],
       transactional: true,
       allOrNothing: true,

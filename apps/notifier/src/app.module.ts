@@ -9,6 +9,7 @@ import { QueueDepthSampler, QueueModule } from '@jobdesk/queue';
 import { NotificationsConsumer } from './webhooks/notifications.consumer';
 import { WebhookDeliverProcessor } from './webhooks/webhook-deliver.processor';
 import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
+import { SmsModule } from './sms/sms.module';
 
 @Module({
   imports: [
@@ -17,6 +18,7 @@ import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
     QueueModule.forRoot(),
     BullModule.registerQueue({ name: 'webhook.deliver' }),
     ObservabilityModule.forRoot('notifier'),
+    SmsModule,
   ],
   providers: [
     NotificationsConsumer,

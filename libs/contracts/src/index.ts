@@ -6,3 +6,4 @@ export * from './subjects';
 export * from './error-codes';
 export * from './resume';
 export * from './api';
+export * from './sms';
