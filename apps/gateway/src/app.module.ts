@@ -14,10 +14,12 @@ import { RateLimiter } from './auth/rate-limiter';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { DashboardApiController, DashboardController } from './dashboard/dashboard.controller';
 import { DocsController } from './openapi/docs.controller';
+import { InboundSmsController } from './sms/inbound-sms.controller';
+import { SmsController } from './sms/sms.controller';
 
 @Module({
   imports: [ConfigModule, MessagingModule.forRoot('gateway'), StorageModule.forRoot(), ObservabilityModule.forRoot('gateway')],
-  controllers: [JobsController, DeliveriesController, DashboardController, DashboardApiController, DocsController],
+  controllers: [JobsController, DeliveriesController, DashboardController, DashboardApiController, DocsController, InboundSmsController, SmsController],
   providers: [
     JobsService,
     JobEventsService,

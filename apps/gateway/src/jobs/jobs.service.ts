@@ -33,7 +33,7 @@ import { uuidv7 } from './uuid-v7';
 const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'metadata', 'priority']);
 
 /** Zod issues as `{field, message}`; for a union, the branch that came closest explains best. */
-function issues(e: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): Array<{ field: string; message: string }> {
+export function issues(e: { issues: readonly z.core.$ZodIssue[] }, prefix = ''): Array<{ field: string; message: string }> {
   return e.issues.flatMap((i) => {
     const at = (prefix + i.path.join('.')).replace(/\.$/, '');
     if (i.code === 'invalid_union' && i.errors.length) {
@@ -52,7 +52,7 @@ const MAX_JSON_DEPTH = 32;
  * iteratively (a recursive walk overflowed the stack on `[[[[…]]]]` thousands deep — a 500
  * found by the fuzz test) and reports bodies nested deeper than MAX_JSON_DEPTH.
  */
-function scanJson(root: unknown): 'nul' | 'deep' | null {
+export function scanJson(root: unknown): 'nul' | 'deep' | null {
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length) {
     const [v, depth] = stack.pop()!;
@@ -212,7 +212,7 @@ export class JobsService {
     }
   }
 
-  private async create(req: CreateJobRequest): Promise<CreateJobReply> {
+  async create(req: CreateJobRequest): Promise<CreateJobReply> {
     const deadline = Date.now() + this.config.RPC_TIMEOUT_MS;
     try {
       return await this.rpc.request<CreateJobReply>(this.s.trackerCreate, { ...req, deadline }, { timeoutMs: this.config.RPC_TIMEOUT_MS + CREATE_REPLY_GRACE_MS });
