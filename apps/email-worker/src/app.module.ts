@@ -5,6 +5,7 @@ import { EmailRenderer } from './email/email-renderer';
 import { Mailer, SmtpMailer } from './email/mailer';
 import { SendSmsHandler } from './sms/send-sms.handler';
 import { SmsSender, TwilioSmsSender } from './sms/sms-sender';
+import { RpcSmsOptOuts, SmsOptOuts } from './sms/sms-opt-outs';
 
 /** Outgoing messages (email.send, sms.send), plus the no-op job used to measure the pipeline. */
 @Module({
@@ -17,6 +18,7 @@ import { SmsSender, TwilioSmsSender } from './sms/sms-sender';
     jobProcessor('sms.send', SendSmsHandler),
     SendSmsHandler,
     { provide: SmsSender, useClass: TwilioSmsSender },
+    { provide: SmsOptOuts, useClass: RpcSmsOptOuts },
     jobProcessor('noop', NoopHandler),
     NoopHandler,
   ],

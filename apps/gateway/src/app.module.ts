@@ -15,10 +15,12 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { DashboardApiController, DashboardController } from './dashboard/dashboard.controller';
 import { DocsController } from './openapi/docs.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { InboundSmsController } from './sms/inbound-sms.controller';
+import { SmsController } from './sms/sms.controller';
 
 @Module({
   imports: [ConfigModule, MessagingModule.forRoot('gateway'), StorageModule.forRoot(), ObservabilityModule.forRoot('gateway')],
-  controllers: [JobsController, DeliveriesController, WebhooksController, DashboardController, DashboardApiController, DocsController],
+  controllers: [JobsController, DeliveriesController, WebhooksController, DashboardController, DashboardApiController, DocsController, InboundSmsController, SmsController],
   providers: [
     JobsService,
     JobEventsService,

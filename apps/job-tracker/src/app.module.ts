@@ -20,8 +20,10 @@ import { DeliveriesService } from './deliveries/deliveries.service';
 import { DeliveryLogConsumer } from './deliveries/delivery-log.consumer';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { StorageModule } from '@jobdesk/storage';
+import { SmsService } from './sms/sms.service';
+import { SmsRpcServer } from './sms/sms-rpc.server';
 
-const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'noop'];
+const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'sms.inbound', 'sms.confirm-request', 'noop'];
 
 @Module({
   imports: [
@@ -44,6 +46,8 @@ const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'noop'];
     TrackerRpcServer,
     WorkerEventsConsumer,
     ReconcilerService,
+    SmsService,
+    SmsRpcServer,
     {
       provide: QueueDepthSampler,
       inject: [Metrics, ...QUEUES.map((q) => getQueueToken(q))],

@@ -10,6 +10,7 @@ import { NotificationsConsumer } from './webhooks/notifications.consumer';
 import { WebhookDeliverProcessor } from './webhooks/webhook-deliver.processor';
 import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
 import { SigningSecrets } from './webhooks/signing-secrets';
+import { SmsModule } from './sms/sms.module';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { SigningSecrets } from './webhooks/signing-secrets';
     QueueModule.forRoot(),
     BullModule.registerQueue({ name: 'webhook.deliver' }),
     ObservabilityModule.forRoot('notifier'),
+    SmsModule,
   ],
   providers: [
     NotificationsConsumer,

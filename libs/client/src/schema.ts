@@ -373,6 +373,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbound/sms/{tenant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio's inbound-message webhook
+         * @description Set as the messaging webhook (HTTP POST) of the tenant's Twilio number. No API key: the `X-Twilio-Signature` is checked with the tenant's auth token over `PUBLIC_BASE_URL` + this path and the form fields. The text becomes an `sms.inbound` job (one per `MessageSid`; Twilio's retries make no second one) and the answer is empty TwiML at once; replies follow as `sms.send` jobs.
+         */
+        post: operations["receiveInboundSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sms/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's rules for inbound texts */
+        get: operations["getSmsConfig"];
+        /**
+         * Replace the tenant's rules for inbound texts
+         * @description Rules are tried in order after STOP / START / HELP (always honoured); the first that reads a text handles it: `escalate` (emergency words → on-call webhook, email, SMS), `confirm` (YES / NO to the latest open `sms.confirm-request`), `coupon` (a keyword → one code per phone, limited supply), `track` (an order number → your endpoint → its status), `feedback` (a 1-5 rating and comment), `rsvp` (attendance and head count), `support` (anything: a ticket you answer with `POST /v1/sms/tickets/{id}/reply`). `auth_token` (write-only) is the Twilio auth token inbound requests are signed with; `SMS_AUTH_TOKEN` otherwise.
+         */
+        put: operations["putSmsConfig"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sms/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything exchanged with one phone number
+         * @description Texts in and out (each a job, with its status and the rule that handled it), confirmations, tickets, RSVPs, coupons, feedback, and whether the number opted out.
+         */
+        get: operations["getSmsConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sms/tickets/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a support ticket by SMS
+         * @description Sends `body` to the number that opened the ticket, from the number it texted, as an `sms.send` job (202, the job); the ticket is then answered.
+         */
+        post: operations["replySmsTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/job": {
         parameters: {
             query?: never;
@@ -551,7 +632,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            type: "resume.parse" | "email.send" | "sms.send" | "noop";
+            type: "resume.parse" | "email.send" | "sms.send" | "sms.inbound" | "sms.confirm-request" | "noop";
             /** @enum {string} */
             status: "queued" | "processing" | "completed" | "failed" | "canceled";
             progress: number;
@@ -723,6 +804,171 @@ export interface components {
             /** @description Integer 0-1000, higher first */
             priority?: string;
         };
+        SmsConfig: {
+            rules: ({
+                /** @constant */
+                action: "confirm";
+            } | {
+                /** @constant */
+                action: "rsvp";
+                event: {
+                    id: string;
+                    name: string;
+                    /** Format: date-time */
+                    closes_at?: string;
+                };
+            } | {
+                /** @constant */
+                action: "coupon";
+                keyword: string;
+                campaign: string;
+                supply: number;
+                /** @default 30 */
+                valid_days: number;
+                text?: string;
+            } | {
+                /** @constant */
+                action: "track";
+                /** Format: uri */
+                url: string;
+                /** @default status */
+                status_field: string;
+            } | {
+                /** @constant */
+                action: "feedback";
+            } | {
+                /** @constant */
+                action: "escalate";
+                words: string[];
+                oncall: {
+                    /** Format: uri */
+                    webhook?: string;
+                    /** Format: email */
+                    email?: string;
+                    sms?: string;
+                };
+            } | {
+                /** @constant */
+                action: "support";
+                text?: string;
+            })[];
+            help_text?: string;
+            auth_token?: string;
+        };
+        /** @description The rules as stored, without the auth token */
+        SmsConfigView: {
+            rules: ({
+                /** @constant */
+                action: "confirm";
+            } | {
+                /** @constant */
+                action: "rsvp";
+                event: {
+                    id: string;
+                    name: string;
+                    /** Format: date-time */
+                    closes_at?: string;
+                };
+            } | {
+                /** @constant */
+                action: "coupon";
+                keyword: string;
+                campaign: string;
+                supply: number;
+                /** @default 30 */
+                valid_days: number;
+                text?: string;
+            } | {
+                /** @constant */
+                action: "track";
+                /** Format: uri */
+                url: string;
+                /** @default status */
+                status_field: string;
+            } | {
+                /** @constant */
+                action: "feedback";
+            } | {
+                /** @constant */
+                action: "escalate";
+                words: string[];
+                oncall: {
+                    /** Format: uri */
+                    webhook?: string;
+                    /** Format: email */
+                    email?: string;
+                    sms?: string;
+                };
+            } | {
+                /** @constant */
+                action: "support";
+                text?: string;
+            })[];
+            help_text?: string;
+            configured?: boolean;
+            auth_token_set?: boolean;
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
+        SmsConversation: {
+            phone: string;
+            /** @description The number texted STOP: nothing is sent to it until START */
+            opted_out: boolean;
+            messages: {
+                job_id: string;
+                type: string;
+                /** @enum {string} */
+                direction: "in" | "out";
+                body: string;
+                /** @description The job's status: a reply that could not be sent shows as failed */
+                status: string;
+                /** @description Which rule handled an inbound message */
+                action: string | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+            confirmations: {
+                id: string;
+                question: string;
+                /** @enum {string} */
+                status: "open" | "confirmed" | "declined" | "expired";
+                /** Format: date-time */
+                expires_at: string;
+                answered_at: string | null;
+            }[];
+            tickets: {
+                id: string;
+                /** @enum {string} */
+                status: "open" | "answered";
+                /** Format: date-time */
+                created_at: string;
+                answered_at: string | null;
+            }[];
+            rsvps: {
+                event_id: string;
+                attending: boolean;
+                head_count: number;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            coupons: {
+                campaign: string;
+                code: string;
+                /** Format: date-time */
+                issued_at: string;
+                /** Format: date-time */
+                expires_at: string;
+            }[];
+            feedback: {
+                rating: number | null;
+                comment: string;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
+        SmsTicketReply: {
+            body: string;
+        };
         Submit_email_send: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -800,6 +1046,66 @@ export interface components {
             input: {
                 to: string;
                 body: string;
+                from?: string;
+            };
+            notify?: {
+                /** Format: uri */
+                webhook?: string;
+                /** Format: email */
+                email?: string;
+                sms?: string;
+            };
+            metadata?: {
+                [key: string]: string | number | boolean | null;
+            };
+            priority?: number;
+            /** Format: date-time */
+            run_at?: string;
+            max_attempts?: number;
+            timeout_s?: number;
+        };
+        Submit_sms_inbound: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sms.inbound";
+            input: {
+                message_sid: string;
+                from: string;
+                to: string;
+                body: string;
+                /** @default 0 */
+                num_media: number;
+            };
+            notify?: {
+                /** Format: uri */
+                webhook?: string;
+                /** Format: email */
+                email?: string;
+                sms?: string;
+            };
+            metadata?: {
+                [key: string]: string | number | boolean | null;
+            };
+            priority?: number;
+            /** Format: date-time */
+            run_at?: string;
+            max_attempts?: number;
+            timeout_s?: number;
+        };
+        Submit_sms_confirm_request: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sms.confirm-request";
+            input: {
+                to: string;
+                question: string;
+                /** @default 86400 */
+                expires_in_s: number;
+                from?: string;
             };
             notify?: {
                 /** Format: uri */
@@ -845,7 +1151,7 @@ export interface components {
             max_attempts?: number;
             timeout_s?: number;
         };
-        SubmitJson: components["schemas"]["Submit_email_send"] | components["schemas"]["Submit_sms_send"] | components["schemas"]["Submit_noop"];
+        SubmitJson: components["schemas"]["Submit_email_send"] | components["schemas"]["Submit_sms_send"] | components["schemas"]["Submit_sms_inbound"] | components["schemas"]["Submit_sms_confirm_request"] | components["schemas"]["Submit_noop"];
         /** @description resume.parse: JSON Resume (https://jsonresume.org/schema) with `meta`; email.send: the delivery receipt */
         JobResult: {
             basics?: {
@@ -1073,7 +1379,7 @@ export interface operations {
             query?: {
                 /** @description Comma-separated: queued, processing, completed, failed, canceled */
                 status?: string;
-                type?: "resume.parse" | "email.send" | "sms.send" | "noop";
+                type?: "resume.parse" | "email.send" | "sms.send" | "sms.inbound" | "sms.confirm-request" | "noop";
                 created_after?: string;
                 created_before?: string;
                 limit?: number;
@@ -2005,6 +2311,203 @@ export interface operations {
                 content?: never;
             };
             404: components["responses"]["NotFound"];
+        };
+    };
+    receiveInboundSms: {
+        parameters: {
+            query?: never;
+            header: {
+                "X-Twilio-Signature": string;
+            };
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "MessageSid": "SM0123456789abcdef0123456789abcdef",
+                 *       "AccountSid": "AC0123456789abcdef0123456789abcdef",
+                 *       "From": "+14155550123",
+                 *       "To": "+14155550100",
+                 *       "Body": "where is my order 12345",
+                 *       "NumMedia": "0"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    MessageSid: string;
+                    AccountSid?: string;
+                    From: string;
+                    To: string;
+                    Body?: string;
+                    NumMedia?: string;
+                } & {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Taken (or already taken): empty TwiML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <?xml version="1.0" encoding="UTF-8"?><Response/> */
+                    "text/xml": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Missing or wrong signature, or a tenant without SMS rules. Codes: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://jobdesk.dev/problems/forbidden",
+                     *       "status": 403,
+                     *       "code": "forbidden",
+                     *       "detail": "the request is not signed for this tenant (X-Twilio-Signature)"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["Unsupported"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSmsConfig: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Admin keys only: act for this tenant */
+                "X-Jobdesk-Tenant"?: components["parameters"]["ActAsTenant"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules (never the auth token) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsConfigView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    putSmsConfig: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Admin keys only: act for this tenant */
+                "X-Jobdesk-Tenant"?: components["parameters"]["ActAsTenant"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsConfig"];
+            };
+        };
+        responses: {
+            /** @description The rules as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsConfigView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["Unsupported"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSmsConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Admin keys only: act for this tenant */
+                "X-Jobdesk-Tenant"?: components["parameters"]["ActAsTenant"];
+            };
+            path: {
+                /** @description The phone number in E.164, e.g. +14155550123 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsConversation"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replySmsTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Admin keys only: act for this tenant */
+                "X-Jobdesk-Tenant"?: components["parameters"]["ActAsTenant"];
+            };
+            path: {
+                /** @description The ticket id (conversation view) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsTicketReply"];
+            };
+        };
+        responses: {
+            /** @description The sms.send job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["Unsupported"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     submitJobLegacy: {

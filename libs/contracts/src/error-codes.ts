@@ -35,6 +35,8 @@ export const ErrorCode = {
   SmtpUnavailable: 'smtp_unavailable',
   SmsRejected: 'sms_rejected',
   SmsUnavailable: 'sms_unavailable',
+  /** The recipient texted STOP: nothing more is sent to that number until START. */
+  SmsOptedOut: 'sms_opted_out',
   WorkerError: 'worker_error',
   WorkerLost: 'worker_lost',
 } as const;

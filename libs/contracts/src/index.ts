@@ -7,3 +7,4 @@ export * from './error-codes';
 export * from './resume';
 export * from './api';
 export * from './webhooks';
+export * from './sms';

@@ -5,6 +5,10 @@ export const JobType = {
   ResumeParse: 'resume.parse',
   EmailSend: 'email.send',
   SmsSend: 'sms.send',
+  /** A text a customer sent to a tenant's number (made by `POST /v1/inbound/sms/{tenant}`). */
+  SmsInbound: 'sms.inbound',
+  /** Texts a yes/no question and keeps it open for an answer until it expires. */
+  SmsConfirmRequest: 'sms.confirm-request',
   /** Does nothing for `ms` milliseconds: health checks, benchmarks and the chaos suite. */
   Noop: 'noop',
 } as const;
@@ -52,6 +56,16 @@ export const JOB_SPECS: Record<JobType, JobTypeSpec> = {
     type: 'sms.send',
     input: 'json',
     policy: { attempts: 6, backoffMs: 5_000, timeoutMs: 30_000 },
+  },
+  'sms.inbound': {
+    type: 'sms.inbound',
+    input: 'json',
+    policy: { attempts: 5, backoffMs: 2_000, timeoutMs: 30_000 },
+  },
+  'sms.confirm-request': {
+    type: 'sms.confirm-request',
+    input: 'json',
+    policy: { attempts: 5, backoffMs: 2_000, timeoutMs: 30_000 },
   },
   noop: {
     type: 'noop',
@@ -102,8 +116,39 @@ export type JobFinishedData = z.infer<typeof JobFinishedData>;
 export const PhoneNumber = z.string().regex(/^\+[1-9]\d{7,14}$/, 'a phone number in E.164 form, e.g. +14155550123');
 
 /** `sms.send`: one text message through the configured provider (Twilio's API shape). */
-export const SmsSendInput = z.object({ to: PhoneNumber, body: z.string().min(1).max(1600) }).strict();
+export const SmsSendInput = z
+  .object({
+    to: PhoneNumber,
+    body: z.string().min(1).max(1600),
+    /** The sender; SMS_FROM by default (replies go from the number the customer texted). */
+    from: PhoneNumber.optional(),
+  })
+  .strict();
 export type SmsSendInput = z.infer<typeof SmsSendInput>;
+
+/** `sms.inbound`: one text received through Twilio's inbound webhook (its fields, renamed). */
+export const SmsInboundInput = z
+  .object({
+    message_sid: z.string().regex(/^[A-Za-z0-9]{10,64}$/, 'a Twilio MessageSid'),
+    from: PhoneNumber,
+    to: PhoneNumber,
+    body: z.string().max(1600),
+    num_media: z.number().int().min(0).max(10).default(0),
+  })
+  .strict();
+export type SmsInboundInput = z.infer<typeof SmsInboundInput>;
+
+/** `sms.confirm-request`: texts `question` and keeps it open for YES / NO until it expires. */
+export const SmsConfirmRequestInput = z
+  .object({
+    to: PhoneNumber,
+    question: z.string().min(1).max(1000),
+    /** How long the question stays open (default one day). */
+    expires_in_s: z.number().int().min(60).max(30 * 86_400).default(86_400),
+    from: PhoneNumber.optional(),
+  })
+  .strict();
+export type SmsConfirmRequestInput = z.infer<typeof SmsConfirmRequestInput>;
 
 /** `email.send`: either a named template with its data, or a literal subject with text and/or html. */
 export const EmailSendInput = z.union([
@@ -145,5 +190,7 @@ export type NoopInput = z.infer<typeof NoopInput>;
 export const JSON_INPUT_SCHEMAS: Partial<Record<JobType, z.ZodType>> = {
   'email.send': EmailSendInput,
   'sms.send': SmsSendInput,
+  'sms.inbound': SmsInboundInput,
+  'sms.confirm-request': SmsConfirmRequestInput,
   noop: NoopInput,
 };

@@ -13,7 +13,8 @@ export interface SmsResult {
 
 /** Port: send one text message. */
 export abstract class SmsSender {
-  abstract send(to: string, body: string, signal?: AbortSignal): Promise<SmsResult>;
+  /** `from`: the sender number; SMS_FROM when absent. */
+  abstract send(to: string, body: string, signal?: AbortSignal, from?: string): Promise<SmsResult>;
 }
 
 /**
@@ -26,7 +27,7 @@ export class TwilioSmsSender extends SmsSender {
     super();
   }
 
-  async send(to: string, body: string, signal?: AbortSignal): Promise<SmsResult> {
+  async send(to: string, body: string, signal?: AbortSignal, from?: string): Promise<SmsResult> {
     const { SMS_BASE_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM, SMS_TIMEOUT_MS } = this.config;
     if (!SMS_ACCOUNT_SID || !SMS_AUTH_TOKEN || !SMS_FROM) return { ok: false, retryable: false, error: 'SMS is not configured (SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM)' };
     const url = new URL(`2010-04-01/Accounts/${encodeURIComponent(SMS_ACCOUNT_SID)}/Messages.json`, SMS_BASE_URL.endsWith('/') ? SMS_BASE_URL : `${SMS_BASE_URL}/`);
@@ -38,7 +39,7 @@ export class TwilioSmsSender extends SmsSender {
           authorization: `Basic ${Buffer.from(`${SMS_ACCOUNT_SID}:${SMS_AUTH_TOKEN}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
-        body: new URLSearchParams({ To: to, From: SMS_FROM, Body: body }),
+        body: new URLSearchParams({ To: to, From: from ?? SMS_FROM, Body: body }),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       const text = (await res.text()).slice(0, 4096);

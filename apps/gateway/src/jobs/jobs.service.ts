@@ -165,7 +165,8 @@ export class JobsService {
     }
   }
 
-  private async create(req: CreateJobRequest): Promise<CreateJobReply> {
+  /** A job made by the gateway itself (also an inbound text message), with the create deadline. */
+  async create(req: CreateJobRequest): Promise<CreateJobReply> {
     const deadline = Date.now() + this.config.RPC_TIMEOUT_MS;
     try {
       return await this.rpc.request<CreateJobReply>(this.s.trackerCreate, { ...req, deadline }, { timeoutMs: this.config.RPC_TIMEOUT_MS + CREATE_REPLY_GRACE_MS });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { smsOpenApi } from './sms.openapi';
 import { CreateEndpointBody, DeliveryView, EmailSendInput, EndpointView, MAX_WEBHOOK_ENDPOINTS, SecretView, UpdateEndpointBody, WEBHOOK_EVENTS, WebhookSettingsBody, ErrorCode, JOB_SPECS, JOB_TYPES, JSON_INPUT_SCHEMAS, JobListView, JobStatus, JobView, Metadata, SubmitJobBody } from '@jobdesk/contracts';
 
 /**
@@ -409,6 +410,7 @@ export function buildOpenApiDocument(): Json {
   const cur = operations(false);
   const old = operations(true);
   const jsonVariants = jsonSubmitSchemas();
+  const sms = smsOpenApi(schemaOf);
   return {
     openapi: '3.1.0',
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
@@ -426,6 +428,7 @@ export function buildOpenApiDocument(): Json {
       { name: 'jobs', description: 'Submit, follow, cancel and collect jobs' },
       { name: 'webhooks', description: 'Registered endpoints, signing secrets and their rotation, delivery logs' },
       { name: 'meta', description: 'This document, the docs page, health and metrics (no API key)' },
+      { name: 'sms', description: "Conversations by text: Twilio's inbound webhook, the rules, a conversation per number" },
     ],
     paths: {
       '/v1/jobs': {
@@ -563,6 +566,7 @@ export function buildOpenApiDocument(): Json {
           responses: { '200': { description: 'The asset' }, '404': { $ref: '#/components/responses/NotFound' } },
         },
       },
+      ...sms.paths,
       '/job': { post: old.submit },
       '/job/{id}': { get: old.get, delete: old.cancel },
       '/result/{id}': { get: old.result },
@@ -615,6 +619,7 @@ export function buildOpenApiDocument(): Json {
         Metadata: { ...schemaOf(Metadata), description: 'Small searchable JSON: at most 32 keys; values string (≤512), number, boolean or null' },
         EmailSendInput: schemaOf(EmailSendInput),
         SubmitMultipart: multipartSchema(),
+        ...sms.schemas,
         ...jsonVariants,
         SubmitJson: { oneOf: Object.keys(jsonVariants).map(ref), discriminator: { propertyName: 'type', mapping: Object.fromEntries(JSON_TYPES.filter((t) => JSON_INPUT_SCHEMAS[t]).map((t) => [t, `#/components/schemas/Submit_${t.replace(/\W/g, '_')}`])) } },
         JobResult: {

@@ -27,9 +27,11 @@ export class BullJobProducer extends JobProducer {
     @InjectQueue('noop') noop: Queue,
     @InjectQueue('sms.send') sms: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue('sms.inbound') smsInbound: Queue,
+    @InjectQueue('sms.confirm-request') smsConfirm: Queue,
   ) {
     super();
-    this.queues = { 'resume.parse': resume, 'email.send': email, 'sms.send': sms, noop };
+    this.queues = { 'resume.parse': resume, 'email.send': email, 'sms.send': sms, 'sms.inbound': smsInbound, 'sms.confirm-request': smsConfirm, noop };
   }
 
   async enqueue(job: Job): Promise<void> {
