@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JANE, JANE_MD, JANE_TXT, janeDocx, janeTwoColumnPdf, makePdf } from '@jobdesk/testing';
+import { JANE, JANE_HTML, JANE_MD, JANE_TXT, docxZipBomb, encryptedPdf, janeDocx, janeSingleColumnPdf, janeTwoColumnPdf, makePdf, manyPagesPdf } from '@jobdesk/testing';
 import { startStack, Stack } from '../support/stack';
 import { startSmtpServer, startWebhookReceiver } from '../support/receivers';
 import { startTwilioFake } from '../support/twilio-fake';
@@ -80,6 +80,40 @@ describe('resume.parse through all five apps', () => {
     expect(result.basics).toMatchObject({ name: JANE.name, email: JANE.email });
     expect(result.meta.sourceFormat).toBe(format);
     expect(result.work.length).toBeGreaterThan(0);
+  });
+
+  it('ends each hostile file as a failed job with its own code, and the next job still completes', async () => {
+    const pages = await manyPagesPdf(2000);
+    const hostile: Array<[string, Buffer, string]> = [
+      ['2000-pages.pdf', pages, 'too_many_pages'],
+      ['bomb.docx', docxZipBomb(200), 'input_too_large'],
+      ['locked.pdf', encryptedPdf(), 'encrypted_input'],
+      ['cut.pdf', (await janeSingleColumnPdf()).subarray(0, 1200), 'corrupt_input'],
+    ];
+    const submitted = [];
+    for (const [name, bytes, code] of hostile) {
+      const res = await submitFile(stack.baseUrl, bytes, name);
+      expect([name, res.status]).toEqual([name, 202]);
+      submitted.push({ name, code, id: (await json(res)).id as string });
+    }
+    // Queued behind all of them: the worker survived each.
+    const next = await json(await submitFile(stack.baseUrl, await janeSingleColumnPdf(), 'next.pdf'));
+    for (const s of submitted) {
+      const done = await waitForEnd(stack.baseUrl, s.id).catch(dumpLogsOnFailure);
+      expect([s.name, done.status, done.error?.code, done.attempts]).toEqual([s.name, 'failed', s.code, 1]);
+      expect(done.error.message.length).toBeGreaterThan(10);
+    }
+    expect((await waitForEnd(stack.baseUrl, next.id)).status).toBe('completed');
+  });
+
+  it('reads an HTML page named .pdf by its bytes, as HTML', async () => {
+    const res = await submitFile(stack.baseUrl, Buffer.from(JANE_HTML), 'resume.pdf');
+    expect(res.status).toBe(202);
+    const done = await waitForEnd(stack.baseUrl, (await json(res)).id);
+    expect(done.status).toBe('completed');
+    const result = await json(await fetch(stack.baseUrl + done.result_url));
+    expect(result.meta.sourceFormat).toBe('html');
+    expect(result.basics.email).toBe(JANE.email);
   });
 
   it('answers on the seed spellings /job, /job/{id}, /result/{id}', async () => {
