@@ -10,7 +10,7 @@ import { Metrics, ObservabilityModule, READINESS_CHECKS, ReadinessCheck } from '
 import { QueueDepthSampler, QueueModule } from '@jobdesk/queue';
 import { ormConfig } from './mikro-orm.config';
 import { JobsService } from './jobs/jobs.service';
-import { JobReader } from './jobs/job-reader';
+import { JobStatements } from './jobs/job-statements';
 import { BullJobProducer, JobProducer } from './jobs/job-producer';
 import { TrackerRpcServer } from './jobs/tracker-rpc.server';
 import { WorkerEventsConsumer } from './jobs/worker-events.consumer';
@@ -37,7 +37,7 @@ const QUEUES = ['resume.parse', 'email.send', 'sms.send', 'sms.inbound', 'sms.co
   ],
   providers: [
     JobsService,
-    JobReader,
+    JobStatements,
     ApiKeysService,
     DeliveriesService,
     WebhooksService,

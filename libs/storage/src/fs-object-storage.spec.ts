@@ -36,6 +36,15 @@ describe('FsObjectStorage', () => {
     expect(await readdir(join(dir, 'results'))).toEqual(['job-1.json']);
   });
 
+  it('still stores into a directory removed after an earlier put made it', async () => {
+    await storage.put('gone/a.json', Buffer.from('1'));
+    await rm(join(dir, 'gone'), { recursive: true });
+
+    await storage.put('gone/b.json', Buffer.from('2'));
+
+    expect((await storage.get('gone/b.json')).toString()).toBe('2');
+  });
+
   it('treats a key naming a directory as missing', async () => {
     await storage.put('dir/child', Buffer.from('x'));
     expect(await storage.exists('dir')).toBe(false);

@@ -14,7 +14,7 @@ import { Job } from './job.entity';
 import { JobProducer } from './job-producer';
 import { JobTransition } from './job-transition.entity';
 import { JobsService, toRecord } from './jobs.service';
-import { JobReader } from './job-reader';
+import { JobStatements } from './job-statements';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -42,6 +42,7 @@ describe('JobsService (real PostgreSQL)', () => {
   let db: TestDatabase;
   let orm: MikroORM;
   let config: AppConfig;
+  let statements: JobStatements;
   let events: RecordingEventPublisher;
   let enqueued: string[];
   let inQueue: Set<string>;
@@ -56,8 +57,10 @@ describe('JobsService (real PostgreSQL)', () => {
     // The migrator logs every step; the test only needs to know it worked.
     orm = await MikroORM.init({ ...ormConfig(config), logger: () => undefined });
     await migrateWithLock(orm);
+    statements = new JobStatements(orm.em, config);
   });
   afterAll(async () => {
+    await statements?.onApplicationShutdown();
     await orm?.close(true);
     await db?.drop();
   });
@@ -77,7 +80,7 @@ describe('JobsService (real PostgreSQL)', () => {
       remove: async () => undefined,
     });
     storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async () => undefined });
-    jobs = new JobsService(orm.em, producer, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
+    jobs = new JobsService(orm.em, producer, statements, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
   });
 
   const findJob = (id: string) => orm.em.fork().findOne(Job, { id });
@@ -150,10 +153,8 @@ describe('JobsService (real PostgreSQL)', () => {
     });
   });
 
-  describe('get (JobReader)', () => {
-    let reader: JobReader;
-    beforeAll(() => (reader = new JobReader(orm.em, config)));
-    afterAll(() => reader.onApplicationShutdown());
+  describe('get (JobStatements)', () => {
+    const reader = { get: (req: { tenant: string; id: string }) => statements.get(req) };
 
     it('returns the tenant\'s own job', async () => {
       const req = createRequest();
@@ -214,7 +215,7 @@ describe('JobsService (real PostgreSQL)', () => {
     it('purges finished jobs after their tenant\'s retention, others after the default', async () => {
       const deleted: string[] = [];
       storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async (key) => void deleted.push(key) });
-      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
+      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), statements, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
       const shortLived = createRequest({ tenant: 'brief' });
       const keptLonger = createRequest({ tenant: 'default-retention' });
       for (const r of [shortLived, keptLonger]) await jobs.create(r);
@@ -295,6 +296,31 @@ describe('JobsService (real PostgreSQL)', () => {
 
       expect(await findJob(req.id)).toMatchObject({ status: 'completed', progress: 100 });
       expect(await transitions(req.id)).toEqual(['queued', 'completed']);
+    });
+
+    it('writes nothing over a row that changed since it was read, and the event then loses to the cancel', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      const stale = await statements.findVersioned(req.id);
+      await jobs.cancel({ tenant: req.tenant, id: req.id, purge: false });
+
+      const written = await statements.applyChange(req.id, stale!.version, { status: 'processing', attempt: 1, progress: 0, startedAt: new Date(), finishedAt: null, updatedAt: new Date() }, { from: 'queued', eventId: 'ev-stale' });
+      await jobs.applyEvent(started(req.id));
+
+      expect(written).toBeNull();
+      expect(await findJob(req.id)).toMatchObject({ status: 'canceled' });
+      expect(await transitions(req.id)).toEqual(['queued', 'canceled']);
+    });
+
+    it('gives each status change its transition id as the broadcast seq', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+
+      for (const e of [started(req.id), progress(req.id, 30), completed(req.id)]) await jobs.applyEvent(e);
+
+      const seqs = events.broadcasts.filter((b) => b.subject === s.status(req.tenant, req.id)).map((b) => (b.payload as { seq: number | null }).seq);
+      const ids = (await jobs.transitions({ tenant: req.tenant, id: req.id, after: 0 })).map((t) => t.seq);
+      expect(seqs).toEqual([ids[1], null, ids[2]]);
     });
 
     it('ignores events for a job it does not know', async () => {
@@ -408,7 +434,7 @@ describe('JobsService (real PostgreSQL)', () => {
 
       it("re-announces for a registered endpoint whose delivery Redis lost, even when the job's own webhook was delivered", async () => {
         const webhooks = new WebhooksService(orm.em, config, events, s, new Metrics('test'));
-        jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), events, storage, s, webhooks, new Metrics('test'));
+        jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), statements, events, storage, s, webhooks, new Metrics('test'));
         reconciler = new ReconcilerService(orm.em, strictFake<JobProducer>('JobProducer'), jobs, config);
         const ep = await webhooks.createEndpoint({ tenant: 'acme', url: 'https://hooks.example.com/endpoint' });
         await orm.em.fork().execute(`update webhook_endpoint set created_at = now() - interval '1 day'`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CreateRequestContext, EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { CreateRequestContext, EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import {
   CancelJobRequest,
@@ -30,6 +30,7 @@ import { JobTransition } from './job-transition.entity';
 import { canCancel, nextState } from './job-state-machine';
 import { decodeCursor, encodeCursor } from './list-cursor';
 import { JobProducer } from './job-producer';
+import { DuplicateJobError, JobStatements } from './job-statements';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
 type CreateJob = z.output<typeof CreateJobRequest>;
@@ -48,6 +49,7 @@ export class JobsService {
   constructor(
     private readonly em: EntityManager,
     private readonly producer: JobProducer,
+    private readonly statements: JobStatements,
     private readonly events: EventPublisher,
     private readonly storage: ObjectStorage,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
@@ -86,31 +88,21 @@ export class JobsService {
       idempotencyKey: req.idempotency?.key ?? null,
       requestHash: req.idempotency?.fingerprint ?? null,
       correlationId: randomUUID(),
-    });
-    this.em.persist(job);
-    this.em.persist(this.em.create(JobTransition, { job, fromStatus: null, toStatus: 'queued', attempt: 0, eventId: null }));
+    }, { persist: false });
     // The gateway answers 503 once its wait is over; committing after that would make a job the
-    // client was told does not exist (and a retry would make a second one).
-    if (req.deadline && Date.now() > req.deadline - DEADLINE_MARGIN_MS) {
-      throw new RpcFailure(ErrorCode.ServiceUnavailable, 'the request expired before job-tracker could take it', 503);
-    }
-    try {
-      await this.em.begin();
-      try {
-        await this.em.flush();
-        // Again just before COMMIT: waiting for a connection or a lock can outlast the deadline,
-        // and the gateway, no longer waiting, looks the job up to tell a lost reply from no job.
-        if (req.deadline && Date.now() > req.deadline - DEADLINE_MARGIN_MS) {
-          throw new RpcFailure(ErrorCode.ServiceUnavailable, 'the request expired before job-tracker could commit it', 503);
-        }
-        await this.em.commit();
-      } catch (e) {
-        await this.em.rollback().catch(() => undefined);
-        throw e;
+    // client was told does not exist (and a retry would make a second one). Checked again once a
+    // connection is in hand: waiting for one can outlast the deadline, and the gateway, no longer
+    // waiting, looks the job up to tell a lost reply from no job.
+    const expired = (what: string) => {
+      if (req.deadline && Date.now() > req.deadline - DEADLINE_MARGIN_MS) {
+        throw new RpcFailure(ErrorCode.ServiceUnavailable, `the request expired before job-tracker could ${what} it`, 503);
       }
+    };
+    expired('take');
+    try {
+      await this.statements.insertQueued(job, () => expired('commit'));
     } catch (e) {
-      if (!(e instanceof UniqueConstraintViolationException)) throw e;
-      this.em.clear();
+      if (!(e instanceof DuplicateJobError)) throw e;
       const existing = req.idempotency
         ? await this.em.findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key })
         : await this.em.findOne(Job, { id: req.id, tenant: req.tenant });
@@ -253,41 +245,43 @@ export class JobsService {
   }
 
   /**
-   * Applies one worker event in its own transaction (row locked, so tracker replicas do not
-   * interleave on one job), then tells the world. Re-delivered events change nothing but
-   * still re-announce a terminal job, in case the process died between commit and announce.
+   * Applies one worker event: read the job, let the state machine decide, write the change with
+   * its transition as one compare-and-set statement (tracker replicas, a cancel or a retry in
+   * between make it read and decide again), then tell the world. Re-delivered events change
+   * nothing but still re-announce a terminal job, in case the process died between commit and
+   * announce.
    */
   @CreateRequestContext()
   async applyEvent(event: WorkerEvent): Promise<void> {
-    const outcome = await this.em.transactional(async (em) => {
-      const job = await em.findOne(Job, { id: event.data.jobId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!job) {
+    for (;;) {
+      const seen = await this.statements.findVersioned(event.data.jobId);
+      if (!seen) {
         this.log.warn(`event ${event.type} for unknown job ${event.data.jobId} ignored`);
-        return null;
+        return;
       }
-      const from = job.status;
+      const { job, version } = seen;
       const change = nextState(job, event);
-      if (change) {
-        job.status = change.status;
-        job.attempt = change.attempt;
-        job.progress = change.progress;
-        if (change.error !== undefined) job.error = change.error;
-        if (change.result) job.result = change.result;
-        if (change.status === 'processing' && !job.startedAt) {
-          job.startedAt = new Date();
-          this.waitSeconds.observe({ type: job.type }, (job.startedAt.getTime() - job.createdAt.getTime()) / 1000);
-        }
-        if (isTerminal(change.status)) job.finishedAt = new Date();
-      }
-      const transition =
-        change && change.status !== from ? em.create(JobTransition, { job, fromStatus: from, toStatus: change.status, attempt: change.attempt, eventId: event.id }) : null;
-      if (transition) em.persist(transition);
-      return { job, changed: !!change, transition };
-    });
-    if (!outcome) return;
-    const { job, changed, transition } = outcome;
-    const statusChanged = !!transition;
-    if (changed) this.broadcast(job, transition ? Number(transition.id) : null);
+      if (!change) return this.afterEvent(event, job, false, null);
+      const now = new Date();
+      const startedAt = change.status === 'processing' && !job.startedAt ? now : job.startedAt;
+      const finishedAt = isTerminal(change.status) ? now : job.finishedAt;
+      const statusChanged = change.status !== job.status;
+      const written = await this.statements.applyChange(
+        job.id,
+        version,
+        { ...change, startedAt, finishedAt, updatedAt: now },
+        statusChanged ? { from: job.status, eventId: event.id } : null,
+      );
+      if (!written) continue;
+      if (startedAt && !job.startedAt) this.waitSeconds.observe({ type: job.type }, (startedAt.getTime() - job.createdAt.getTime()) / 1000);
+      return this.afterEvent(event, written.job, true, written.seq);
+    }
+  }
+
+  /** `seq`: the id of the transition the event made, null when the status stayed. */
+  private async afterEvent(event: WorkerEvent, job: Job, changed: boolean, seq: number | null): Promise<void> {
+    const statusChanged = seq !== null;
+    if (changed) this.broadcast(job, seq);
     if (statusChanged && isTerminal(job.status)) this.finished.inc({ type: job.type, status: job.status });
     const terminalEvent = event.type === 'job.completed' || (event.type === 'job.failed' && !event.data.willRetry);
     if (isTerminal(job.status) && (statusChanged || terminalEvent)) await this.announceFinished(job);

@@ -22,7 +22,7 @@ import {
 import { NATS_CONNECTION, SUBJECTS, serveRpc } from '@jobdesk/messaging';
 import { setLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
-import { JobReader } from './job-reader';
+import { JobStatements } from './job-statements';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
@@ -36,7 +36,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SUBJECTS) private readonly s: Subjects,
     private readonly jobs: JobsService,
-    private readonly reader: JobReader,
+    private readonly statements: JobStatements,
     private readonly keys: ApiKeysService,
     private readonly deliveries: DeliveriesService,
     private readonly webhooks: WebhooksService,
@@ -50,7 +50,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     };
     this.subs = [
       serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, about((req) => this.jobs.create(req))),
-      serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.reader.get(req))),
+      serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.statements.get(req))),
       serveRpc(this.nc, this.s.trackerList, 'job-tracker', ListJobsRequest, about((req) => this.jobs.list(req))),
       serveRpc(this.nc, this.s.trackerCancel, 'job-tracker', CancelJobRequest, about((req) => this.jobs.cancel(req))),
       serveRpc(this.nc, this.s.trackerRetry, 'job-tracker', RetryJobRequest, about((req) => this.jobs.retry(req))),

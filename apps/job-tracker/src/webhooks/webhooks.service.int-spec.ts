@@ -11,6 +11,7 @@ import { createTestDatabase, RecordingEventPublisher, strictFake, TestDatabase, 
 import { ormConfig } from '../mikro-orm.config';
 import { JobProducer } from '../jobs/job-producer';
 import { JobsService } from '../jobs/jobs.service';
+import { JobStatements } from '../jobs/job-statements';
 import { Job } from '../jobs/job.entity';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { WebhooksService } from './webhooks.service';
@@ -21,6 +22,7 @@ const DAY = 86_400_000;
 describe('per-tenant webhooks (real PostgreSQL)', () => {
   let db: TestDatabase;
   let orm: MikroORM;
+  let statements: JobStatements;
   let config: AppConfig;
   let events: RecordingEventPublisher;
   let webhooks: WebhooksService;
@@ -34,8 +36,10 @@ describe('per-tenant webhooks (real PostgreSQL)', () => {
     config = parseConfig(testEnv({ databaseUrl: db.url, extra: { DATABASE_POOL_MAX: '5' } }));
     orm = await MikroORM.init({ ...ormConfig(config), logger: () => undefined });
     await migrateWithLock(orm);
+    statements = new JobStatements(orm.em, config);
   });
   afterAll(async () => {
+    await statements?.onApplicationShutdown();
     await orm?.close(true);
     await db?.drop();
   });
@@ -46,7 +50,7 @@ describe('per-tenant webhooks (real PostgreSQL)', () => {
     created = [];
     const producer = strictFake<JobProducer>('JobProducer', { enqueue: async (job) => void created.push(job.id) });
     webhooks = new WebhooksService(orm.em, config, events, s, new Metrics('test'));
-    jobs = new JobsService(orm.em, producer, events, strictFake<ObjectStorage>('ObjectStorage'), s, webhooks, new Metrics('test'));
+    jobs = new JobsService(orm.em, producer, statements, events, strictFake<ObjectStorage>('ObjectStorage'), s, webhooks, new Metrics('test'));
     deliveries = new DeliveriesService(orm.em, jobs, webhooks);
   });
 
