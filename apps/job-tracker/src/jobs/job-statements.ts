@@ -8,6 +8,7 @@ import { RpcFailure } from '@jobdesk/messaging';
 import { Job } from './job.entity';
 import { JobChange } from './job-state-machine';
 import { toRecord } from './jobs.service';
+import { WriteBatcher } from './write-batcher';
 
 const Uuid = z.string().uuid();
 
@@ -17,12 +18,35 @@ export type AppliedChange = JobChange & { startedAt: Date | null; finishedAt: Da
 /** Thrown by insertQueued when the id or the tenant's Idempotency-Key is taken. */
 export class DuplicateJobError extends Error {}
 
-const JOB_COLUMNS = [
-  'id', 'tenant', 'type', 'status', 'progress', 'attempt', 'max_attempts', 'priority', 'input', 'notify', 'metadata', 'result', 'error',
-  'idempotency_key', 'request_hash', 'attempt_base', 'timeout_ms', 'purged_at', 'redeliveries', 'correlation_id',
-  'created_at', 'updated_at', 'run_at', 'started_at', 'finished_at',
-] as const;
+/** Each column of `job` as insertQueued writes it, with its SQL type (for the unnested arrays). */
+const COLUMN_TYPES = {
+  id: 'uuid', tenant: 'text', type: 'text', status: 'text', progress: 'smallint', attempt: 'int', max_attempts: 'int', priority: 'int',
+  input: 'jsonb', notify: 'jsonb', metadata: 'jsonb', result: 'jsonb', error: 'jsonb', idempotency_key: 'text', request_hash: 'text',
+  attempt_base: 'int', timeout_ms: 'int', purged_at: 'timestamptz', redeliveries: 'int', correlation_id: 'text',
+  created_at: 'timestamptz', updated_at: 'timestamptz', run_at: 'timestamptz', started_at: 'timestamptz', finished_at: 'timestamptz',
+} as const;
+type Column = keyof typeof COLUMN_TYPES;
+const JOB_COLUMNS = Object.keys(COLUMN_TYPES) as Column[];
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+const INSERT_VALUE: Record<Column, (j: Job) => unknown> = {
+  id: (j) => j.id, tenant: (j) => j.tenant, type: (j) => j.type, status: (j) => j.status ?? 'queued', progress: (j) => j.progress ?? 0,
+  attempt: (j) => j.attempt ?? 0, max_attempts: (j) => j.maxAttempts, priority: (j) => j.priority ?? 0, input: (j) => json(j.input),
+  notify: (j) => json(j.notify), metadata: (j) => json(j.metadata), result: (j) => json(j.result), error: (j) => json(j.error),
+  idempotency_key: (j) => j.idempotencyKey ?? null, request_hash: (j) => j.requestHash ?? null, attempt_base: (j) => j.attemptBase ?? 0,
+  timeout_ms: (j) => j.timeoutMs ?? null, purged_at: (j) => j.purgedAt ?? null, redeliveries: (j) => j.redeliveries ?? 0,
+  correlation_id: (j) => j.correlationId, created_at: (j) => j.createdAt, updated_at: (j) => j.updatedAt, run_at: (j) => j.runAt ?? null,
+  started_at: (j) => j.startedAt ?? null, finished_at: (j) => j.finishedAt ?? null,
+};
+
+const INSERT_SQL = `with j as (
+    insert into "job" (${JOB_COLUMNS.map((c) => `"${c}"`).join(', ')})
+    select * from unnest(${JOB_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})
+    on conflict do nothing
+    returning "id", "status", "created_at"),
+  t as (insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
+    select "id", null, "status", 0, null, "created_at" from j)
+  select "id" from j`;
 
 /**
  * The job table's hot paths — the status read every client polls, the insert behind every 202,
@@ -57,29 +81,35 @@ export class JobStatements implements OnApplicationShutdown {
   }
 
   /**
-   * INSERT the job and its first transition as one statement: atomic without BEGIN/COMMIT, one
-   * round trip. `beforeSend` runs once a connection is in hand, just before the statement goes
-   * out (the caller's last chance to give up on an expired request).
+   * INSERTs the job and its first transition. Concurrent creates share one statement (group
+   * commit: see WriteBatcher), atomic without BEGIN/COMMIT. `beforeSend` runs once a connection
+   * is in hand, just before the statement goes out: the caller's last chance to give up on an
+   * expired request (what it throws, that job alone gets).
    */
-  async insertQueued(job: Job, beforeSend: () => void = () => undefined): Promise<void> {
-    const values = [
-      job.id, job.tenant, job.type, job.status ?? 'queued', job.progress ?? 0, job.attempt ?? 0, job.maxAttempts, job.priority ?? 0, json(job.input),
-      json(job.notify), json(job.metadata), json(job.result), json(job.error), job.idempotencyKey ?? null, job.requestHash ?? null,
-      job.attemptBase ?? 0, job.timeoutMs ?? null, job.purgedAt ?? null, job.redeliveries ?? 0, job.correlationId, job.createdAt, job.updatedAt,
-      job.runAt ?? null, job.startedAt ?? null, job.finishedAt ?? null,
-    ];
-    const text = `with j as (insert into "job" (${JOB_COLUMNS.map((c) => `"${c}"`).join(', ')})
-        values (${JOB_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) returning "id", "status", "created_at")
-      insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
-        select "id", null, "status", 0, null, "created_at" from j`;
-    await this.withClient(async (client) => {
-      beforeSend();
-      try {
-        await client.query({ name: 'jobdesk-job-insert', text, values });
-      } catch (e) {
-        if ((e as { code?: string }).code === '23505') throw new DuplicateJobError((e as Error).message);
-        throw e;
-      }
+  insertQueued(job: Job, beforeSend: () => void = () => undefined): Promise<void> {
+    return this.inserts.submit({ job, beforeSend });
+  }
+
+  private readonly inserts = new WriteBatcher<{ job: Job; beforeSend: () => void }, void>((items) => this.insertMany(items), { maxBatch: 100, concurrency: 2 });
+
+  private async insertMany(items: Array<{ job: Job; beforeSend: () => void }>): Promise<Array<void | Error>> {
+    return this.withClient(async (client) => {
+      const answers: Array<void | Error> = items.map(({ beforeSend }) => {
+        try {
+          beforeSend();
+          return undefined;
+        } catch (e) {
+          return e as Error;
+        }
+      });
+      const live = items.filter((_, i) => answers[i] === undefined).map((it) => it.job);
+      if (!live.length) return answers;
+      // One array per column, unnested into rows: one prepared statement for any batch size.
+      const columns = JOB_COLUMNS.map((c) => live.map((job) => INSERT_VALUE[c](job)));
+      const { rows } = await client.query({ name: 'jobdesk-job-insert', text: INSERT_SQL, values: columns });
+      // ON CONFLICT DO NOTHING: a job whose id or Idempotency-Key is taken comes back missing.
+      const inserted = new Set(rows.map((r: { id: string }) => r.id));
+      return items.map((it, i) => answers[i] ?? (inserted.has(it.job.id) ? undefined : new DuplicateJobError(`job ${it.job.id} exists`)));
     });
   }
 

@@ -130,6 +130,31 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(await transitions(req.id)).toEqual(['queued']);
     });
 
+    it('stores creates that arrive at once, shared statements and all, each with its row and first transition', async () => {
+      const reqs = Array.from({ length: 40 }, (_, i) => createRequest({ metadata: { n: i, quote: 'it\'s "quoted", {braced}' } }));
+
+      const replies = await Promise.all(reqs.map((r) => jobs.create(r)));
+
+      expect(replies.map((r) => r.job.id)).toEqual(reqs.map((r) => r.id));
+      for (const r of reqs) {
+        expect(await findJob(r.id)).toMatchObject({ status: 'queued', metadata: r.metadata, input: r.input });
+        expect(await transitions(r.id)).toEqual(['queued']);
+      }
+      expect(enqueued.sort()).toEqual(reqs.map((r) => r.id).sort());
+    });
+
+    it('makes one job of concurrent creates with the same Idempotency-Key, and answers the others with it', async () => {
+      const idempotency = { key: 'order-77', fingerprint: 'f1' };
+      const reqs = Array.from({ length: 20 }, () => createRequest({ idempotency }));
+
+      const replies = await Promise.all(reqs.map((r) => jobs.create(r)));
+
+      const ids = new Set(replies.map((r) => r.job.id));
+      expect(ids.size).toBe(1);
+      expect(replies.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(enqueued).toEqual([...ids]);
+    });
+
     it('refuses an id another tenant already holds, without revealing that job', async () => {
       const req = createRequest({ tenant: 'acme' });
       await jobs.create(req);
