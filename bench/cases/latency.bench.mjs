@@ -46,17 +46,19 @@ async function openLoop(baseUrl, prefix) {
   const jobs = []; // { due, id }
   const refused = [];
   const pending = [];
+  let over = false; // past the grace period: submits still unanswered are lost, not refused
   const fire = (due) => {
     const job = { due, id: null };
     jobs.push(job);
     pending.push(
       request(`${baseUrl}/v1/jobs`, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent })
         .then(async (res) => {
+          if (over) return;
           const created = await res.body.json();
           if (res.statusCode !== 202) refused.push(`${res.statusCode} ${JSON.stringify(created).slice(0, 200)}`);
           else job.id = created.id;
         })
-        .catch((e) => refused.push(e.message)),
+        .catch((e) => over || refused.push(e.message)),
     );
   };
   // The warm-up ramps the rate from 0 to RATE (fresh processes: JIT, pools, scripts), then RATE
@@ -84,8 +86,10 @@ async function openLoop(baseUrl, prefix) {
   await Promise.race([Promise.all(pending), sleep(Math.max(0, graceEnd - performance.now()))]);
   const accepted = () => jobs.filter((j) => j.id);
   while (performance.now() < graceEnd && accepted().some((j) => !completedAt.has(j.id) && !failed.has(j.id))) await sleep(20);
+  over = true;
   await nc.drain();
-  await agent.close();
+  // destroy, not close: close() would wait for the submits still queued against an overloaded side.
+  await agent.destroy();
 
   const lostJobs = jobs.filter((j) => !j.id || !completedAt.has(j.id));
   const inWindow = jobs.filter((j) => j.due >= warmEnd && j.due < end);
@@ -99,6 +103,7 @@ async function openLoop(baseUrl, prefix) {
     completionsPerSec: round(completions / WINDOW, 1),
     lost: lostJobs.length,
     submitted: jobs.length,
+    accepted: jobs.filter((j) => j.id).length,
     failed: failed.size,
     refused: refused.length,
     maxSendLagMs: round(maxLagMs, 1),
