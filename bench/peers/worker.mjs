@@ -1,5 +1,6 @@
 // Peer no-op worker: connects to PEER's QUEUE and serves GET /ready; starts processing at
-// WORKER_CONCURRENCY (50) on POST /go, so the case times the drain and not the library's start.
+// WORKER_CONCURRENCY (50) on POST /go, so the case times the drain and not the connect (what the
+// library does to start its workers, e.g. graphile-worker's run(), is inside the timed window).
 // Env: PORT, PEER, QUEUE, WORKER_CONCURRENCY, DATABASE_URL, REDIS_URL, PREFIX.
 import { createServer } from 'node:http';
 import { open } from './adapters.mjs';
