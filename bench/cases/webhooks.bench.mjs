@@ -2,8 +2,11 @@
 // Product: N JobFinishedNotifications with a webhook pre-published to the NOTIFY stream, then
 // the notifier (fresh process) fans them out to its BullMQ queue and delivers them, signed with
 // the tenant's secret (asked of job-tracker, which runs beside it, and cached for a few seconds).
-// Bare: bench/bare/webhooks.mjs, undici POSTs at the notifier's concurrency (16). Rate = arrivals
-// in a window that starts 0.5 s after the first arrival, until drained or WINDOW seconds.
+// Bare: bench/bare/webhooks.mjs, the same N undici POSTs at the notifier's concurrency (16).
+// Rate, the same way on both sides: the arrivals after the first 10 % of N (warm-up: connections,
+// JIT, the notifier's first secret look-up), until the last of the N arrived or WINDOW seconds
+// passed, divided by that span. (A window that started a fixed 0.5 s after the first arrival was
+// empty for the bare sender, which delivers all N in well under 0.5 s.)
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -29,16 +32,19 @@ const receiver = createServer((req, res) => {
 await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${receiver.address().port}/hook`;
 
+const WARM = Math.ceil(N / 10);
+
 async function measure() {
   const deadline = performance.now() + 60_000;
-  while (!arrivals.length && performance.now() < deadline) await sleep(20);
-  if (!arrivals.length) throw new Error('no webhook arrived');
-  const from = arrivals[0] + 500;
+  while (arrivals.length < WARM && performance.now() < deadline) await sleep(5);
+  if (arrivals.length < WARM) throw new Error(`only ${arrivals.length} of the first ${WARM} webhooks arrived in 60 s`);
+  const from = arrivals[WARM - 1];
   const until = from + WINDOW * 1000;
-  while (performance.now() < until && arrivals.length < N) await sleep(20);
-  const to = Math.min(until, arrivals.at(-1));
-  const inWindow = arrivals.filter((t) => t >= from && t <= to).length;
-  return { perSec: inWindow / ((to - from) / 1000), arrived: arrivals.length };
+  while (performance.now() < until && arrivals.length < N) await sleep(5);
+  const to = arrivals.length >= N ? arrivals[N - 1] : until;
+  const counted = arrivals.filter((t) => t > from && t <= to).length;
+  if (!counted || to <= from) throw new Error(`webhooks: nothing to count after the first ${WARM} arrivals (${arrivals.length} arrived)`);
+  return { perSec: counted / ((to - from) / 1000), counted, spanMs: Math.round(to - from), arrived: arrivals.length };
 }
 
 async function prefill(prefix) {
@@ -73,5 +79,5 @@ await runCase('webhooks', async (world) => {
       try { return await measure(); } finally { await s.stop(); }
     });
   receiver.close();
-  emit('webhooks', [row('webhooks', 'perSec', 'deliveries/s', pairs, { op: '>=', ratio: 0.7 }, `${N.toLocaleString('en')} pre-published notifications, concurrency ${CONCURRENCY}, ≤ ${WINDOW} s`)]);
+  emit('webhooks', [row('webhooks', 'perSec', 'deliveries/s', pairs, { op: '>=', ratio: 0.7 }, `${N.toLocaleString('en')} notifications on both sides (product: pre-published), concurrency ${CONCURRENCY}; arrivals after the first 10 % until the last or ${WINDOW} s`)]);
 });

@@ -1,0 +1,40 @@
+// Peer submit server: bench/bare/api.mjs's POST /v1/jobs (Fastify, the same JSON-schema
+// validation, 202 with an id) enqueuing through PEER instead of INSERT + BullMQ add. The peer's
+// own record is the only one: a row in its table for pg-boss and graphile-worker (committed
+// before the 202), a Redis hash for Bull and bee-queue. GET /ready once the peer is connected.
+// Env: PORT, PEER, QUEUE, DATABASE_URL, REDIS_URL, PREFIX.
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { open } from './adapters.mjs';
+
+const require = createRequire(new URL('../../package.json', import.meta.url));
+const Fastify = require('fastify');
+const peer = await open({ peer: process.env.PEER, queue: process.env.QUEUE, databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL, prefix: process.env.PREFIX, role: 'api' });
+
+const jsonSchema = {
+  body: {
+    type: 'object',
+    required: ['type', 'input'],
+    properties: {
+      type: { type: 'string', enum: ['noop', 'email.send'] },
+      input: { type: 'object', properties: { ms: { type: 'integer', minimum: 0, maximum: 60000 }, fail_attempts: { type: 'integer', minimum: 0 } } },
+    },
+  },
+};
+
+const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+app.post('/v1/jobs', { schema: jsonSchema }, async (req, reply) => {
+  const now = new Date();
+  const id = await peer.enqueue({ type: req.body.type, input: { kind: 'json', data: req.body.input }, tenant: 'default', correlationId: randomUUID() });
+  reply.code(202).header('location', `/v1/jobs/${id}`);
+  return { id: String(id), type: req.body.type, status: 'queued', created_at: now.toISOString() };
+});
+app.get('/ready', async () => ({ ok: true }));
+const close = async () => {
+  await app.close();
+  await peer.close();
+  process.exit(0);
+};
+process.on('SIGTERM', close);
+process.on('SIGINT', close);
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
