@@ -8,12 +8,48 @@ import { RpcFailure } from '@jobdesk/messaging';
 import { Job } from './job.entity';
 import { JobChange } from './job-state-machine';
 import { toRecord } from './jobs.service';
-import { WriteBatcher } from './write-batcher';
+import { StatementBatcher } from './statement-batcher';
 
 const Uuid = z.string().uuid();
 
 /** A change as applyChange writes it: the state machine's, with the timestamps it implies. */
 export type AppliedChange = JobChange & { startedAt: Date | null; finishedAt: Date | null; updatedAt: Date };
+
+type PendingChange = { id: string; version: string; next: AppliedChange; transition: { from: string; eventId: string } | null };
+
+/** The unnested arrays of a batch of changes: name, SQL type, value. */
+const CHANGE_COLUMNS: Array<[string, string, (c: PendingChange) => unknown]> = [
+  ['id', 'uuid', (c) => c.id],
+  ['version', 'text', (c) => c.version],
+  ['status', 'text', (c) => c.next.status],
+  ['attempt', 'int', (c) => c.next.attempt],
+  ['progress', 'smallint', (c) => c.next.progress],
+  ['set_error', 'boolean', (c) => c.next.error !== undefined],
+  ['error', 'jsonb', (c) => json(c.next.error)],
+  ['result', 'jsonb', (c) => json(c.next.result ?? null)],
+  ['started_at', 'timestamptz', (c) => c.next.startedAt],
+  ['finished_at', 'timestamptz', (c) => c.next.finishedAt],
+  ['updated_at', 'timestamptz', (c) => c.next.updatedAt],
+  ['from_status', 'text', (c) => c.transition?.from ?? null],
+  ['event_id', 'text', (c) => c.transition?.eventId ?? null],
+];
+
+// One job appears once per batch: a job's events are applied one after the other (DurableConsumer).
+const APPLY_SQL = `with v as (
+    select * from unnest(${CHANGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+      as v(${CHANGE_COLUMNS.map(([name]) => `"${name}"`).join(', ')})),
+  u as (
+    update "job" set "status" = v."status", "attempt" = v."attempt", "progress" = v."progress",
+      "error" = case when v."set_error" then v."error" else "job"."error" end,
+      "result" = coalesce(v."result", "job"."result"),
+      "started_at" = v."started_at", "finished_at" = v."finished_at", "updated_at" = v."updated_at"
+    from v
+    where "job"."id" = v."id" and "job"."xmin" = v."version"::xid
+    returning "job".*, v."from_status" as "v_from", v."event_id" as "v_event"),
+  t as (insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
+    select "id", "v_from", "status", "attempt", "v_event", "updated_at" from u where "v_event" is not null
+    returning "id", "job_id")
+  select u.*, t."id"::text as "transition_id" from u left join t on t."job_id" = u."id"`;
 
 /** Thrown by insertQueued when the id or the tenant's Idempotency-Key is taken. */
 export class DuplicateJobError extends Error {}
@@ -82,7 +118,7 @@ export class JobStatements implements OnApplicationShutdown {
 
   /**
    * INSERTs the job and its first transition. Concurrent creates share one statement (group
-   * commit: see WriteBatcher), atomic without BEGIN/COMMIT. `beforeSend` runs once a connection
+   * commit: see StatementBatcher), atomic without BEGIN/COMMIT. `beforeSend` runs once a connection
    * is in hand, just before the statement goes out: the caller's last chance to give up on an
    * expired request (what it throws, that job alone gets).
    */
@@ -90,7 +126,7 @@ export class JobStatements implements OnApplicationShutdown {
     return this.inserts.submit({ job, beforeSend });
   }
 
-  private readonly inserts = new WriteBatcher<{ job: Job; beforeSend: () => void }, void>((items) => this.insertMany(items), { maxBatch: 100, concurrency: 2 });
+  private readonly inserts = new StatementBatcher<{ job: Job; beforeSend: () => void }, void>((items) => this.insertMany(items), { maxBatch: 100, concurrency: 2 });
 
   private async insertMany(items: Array<{ job: Job; beforeSend: () => void }>): Promise<Array<void | Error>> {
     return this.withClient(async (client) => {
@@ -113,39 +149,39 @@ export class JobStatements implements OnApplicationShutdown {
     });
   }
 
-  /** The job and its row version (PostgreSQL's xmin), for a compare-and-set in applyChange. */
-  async findVersioned(id: string): Promise<{ job: Job; version: string } | null> {
-    const { rows } = await this.pool.query({ name: 'jobdesk-job-find-versioned', text: 'select *, xmin::text as "row_version" from "job" where "id" = $1', values: [id] });
-    if (!rows[0]) return null;
-    const { row_version: version, ...row } = rows[0];
-    return { job: this.map(row), version };
+  /** The job and its row version (PostgreSQL's xmin), for a compare-and-set in applyChange; reads that arrive together share a SELECT. */
+  findVersioned(id: string): Promise<{ job: Job; version: string } | null> {
+    return this.reads.submit(id);
   }
+
+  private readonly reads = new StatementBatcher<string, { job: Job; version: string } | null>(async (ids) => {
+    const { rows } = await this.pool.query({ name: 'jobdesk-job-find-versioned', text: 'select *, xmin::text as "row_version" from "job" where "id" = any($1::uuid[])', values: [ids] });
+    const byId = new Map<string, { job: Job; version: string }>();
+    for (const { row_version: version, ...row } of rows) byId.set(row.id, { job: this.map(row), version });
+    return ids.map((id) => byId.get(id) ?? null);
+  }, { maxBatch: 100, concurrency: 2 });
 
   /**
    * Writes a state-machine change to the job, with its transition row when `transition` is
-   * given, as one statement. Compare-and-set on the row version read by findVersioned: if
-   * anything wrote the row since (a cancel, a retry), nothing is written and null comes back —
-   * read again and decide again. `seq` is the new transition's id (the SSE event id).
+   * given. Compare-and-set on the row version read by findVersioned: if anything wrote the row
+   * since (a cancel, a retry), nothing is written and null comes back — read again and decide
+   * again. `seq` is the new transition's id (the SSE event id). Changes to different jobs that
+   * arrive together share one statement (group commit), as creates do.
    */
-  async applyChange(id: string, version: string, next: AppliedChange, transition: { from: string; eventId: string } | null): Promise<{ job: Job; seq: number | null } | null> {
-    const text = `with u as (
-        update "job" set "status" = $3, "attempt" = $4, "progress" = $5,
-          "error" = case when $6::boolean then $7::jsonb else "error" end,
-          "result" = coalesce($8::jsonb, "result"),
-          "started_at" = $9, "finished_at" = $10, "updated_at" = $11
-        where "id" = $1 and "xmin" = $2::xid
-        returning *),
-      t as (insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
-        select "id", $12, "status", "attempt", $13, $11 from u where $13::text is not null returning "id")
-      select u.*, (select "id" from t)::text as "transition_id" from u`;
-    const values = [
-      id, version, next.status, next.attempt, next.progress, next.error !== undefined, json(next.error), json(next.result ?? null),
-      next.startedAt, next.finishedAt, next.updatedAt, transition?.from ?? null, transition?.eventId ?? null,
-    ];
-    const { rows } = await this.pool.query({ name: 'jobdesk-job-apply', text, values });
-    if (!rows[0]) return null;
-    const { transition_id: seq, ...row } = rows[0];
-    return { job: this.map(row), seq: seq === null ? null : Number(seq) };
+  applyChange(id: string, version: string, next: AppliedChange, transition: { from: string; eventId: string } | null): Promise<{ job: Job; seq: number | null } | null> {
+    return this.changes.submit({ id, version, next, transition });
+  }
+
+  private readonly changes = new StatementBatcher<PendingChange, { job: Job; seq: number | null } | null>((items) => this.applyMany(items), { maxBatch: 100, concurrency: 2 });
+
+  private async applyMany(items: PendingChange[]): Promise<Array<{ job: Job; seq: number | null } | null>> {
+    const columns = CHANGE_COLUMNS.map(([, , value]) => items.map((c) => value(c)));
+    const { rows } = await this.pool.query({ name: 'jobdesk-job-apply', text: APPLY_SQL, values: columns });
+    const byId = new Map<string, { job: Job; seq: number | null }>();
+    for (const { transition_id: seq, v_from: _from, v_event: _event, ...row } of rows) {
+      byId.set(row.id, { job: this.map(row), seq: seq === null ? null : Number(seq) });
+    }
+    return items.map((it) => byId.get(it.id) ?? null);
   }
 
   private map(row: Record<string, unknown>): Job {

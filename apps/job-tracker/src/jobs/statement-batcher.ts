@@ -1,16 +1,16 @@
 /**
- * Group commit: calls that arrive while earlier writes are in flight wait and go out together
- * in the next one. An idle service writes each call at once (no timer, no added latency); a busy
- * one sends one statement for many calls, which spares PostgreSQL a commit per row and the
- * tracker a round trip per request.
+ * Group commit: calls that arrive while earlier statements are in flight wait and go out
+ * together in the next one. An idle service sends each call at once (no timer, no added
+ * latency); a busy one sends one statement for many calls, which spares PostgreSQL a commit per
+ * row and the tracker a round trip per call.
  */
-export class WriteBatcher<T, R> {
+export class StatementBatcher<T, R> {
   private readonly waiting: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   private inFlight = 0;
 
-  /** `write` answers each item, in order, with its result or the Error that item alone gets. */
+  /** `send` answers each item, in order, with its result or the Error that item alone gets. */
   constructor(
-    private readonly write: (items: T[]) => Promise<Array<R | Error>>,
+    private readonly send: (items: T[]) => Promise<Array<R | Error>>,
     private readonly opts: { maxBatch: number; concurrency: number },
   ) {}
 
@@ -25,7 +25,7 @@ export class WriteBatcher<T, R> {
     while (this.inFlight < this.opts.concurrency && this.waiting.length) {
       const batch = this.waiting.splice(0, this.opts.maxBatch);
       this.inFlight++;
-      this.write(batch.map((b) => b.item))
+      this.send(batch.map((b) => b.item))
         .then(
           (results) => batch.forEach((b, i) => (results[i] instanceof Error ? b.reject(results[i]) : b.resolve(results[i] as R))),
           (e: unknown) => batch.forEach((b) => b.reject(e)),

@@ -1,10 +1,10 @@
-import { WriteBatcher } from './write-batcher';
+import { StatementBatcher } from './statement-batcher';
 
-describe('WriteBatcher', () => {
+describe('StatementBatcher', () => {
   function recording(concurrency = 1) {
     const calls: number[][] = [];
     const release: Array<() => void> = [];
-    const batcher = new WriteBatcher<number, string>(
+    const batcher = new StatementBatcher<number, string>(
       (items) =>
         new Promise((resolve) => {
           calls.push(items);
@@ -53,7 +53,7 @@ describe('WriteBatcher', () => {
 
   it('rejects every item of a write that failed as a whole, and goes on with the next', async () => {
     let fail = true;
-    const batcher = new WriteBatcher<number, number>(async (items) => {
+    const batcher = new StatementBatcher<number, number>(async (items) => {
       if (fail) {
         fail = false;
         throw new Error('connection lost');
