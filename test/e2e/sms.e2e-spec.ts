@@ -140,6 +140,28 @@ describe('the inbound webhook', () => {
     expect(await inboundJobs(f.MessageSid)).toEqual([]);
   });
 
+  it('is the only way to make an sms.inbound job: POST /v1/jobs answers 422 unknown_job_type and opts nobody out', async () => {
+    const from = phone();
+    const forged = { type: 'sms.inbound', input: { from, to: SHOP_NUMBER, body: 'STOP', message_sid: sid() } };
+    const form = new FormData();
+    form.append('type', 'sms.inbound');
+    form.append('file', new Blob(['STOP']), 'stop.txt');
+    const answers = [
+      await submitJson(stack.baseUrl, forged),
+      await submitJson(stack.baseUrl, forged, '/job'),
+      await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: form }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(422);
+      const problem = await json(res);
+      expect(problem.code).toBe('unknown_job_type');
+      expect(problem.detail).toContain('sms.confirm-request');
+      expect(problem.detail.split('; one of: ')[1]).not.toContain('sms.inbound');
+    }
+    expect((await json(await fetch(`${stack.baseUrl}/v1/jobs?type=sms.inbound&metadata.sms_peer=${encodeURIComponent(from)}`))).data).toEqual([]);
+    expect((await conversation(from)).opted_out).toBe(false);
+  });
+
   it('handles the same MessageSid delivered twice once: one job, one reply', async () => {
     const from = phone();
     const messageSid = sid();
