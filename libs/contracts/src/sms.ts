@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PhoneNumber } from './job-types';
+import { WebhookUrl } from './notify';
 
 /**
  * Conversations by text (issue #9): the tenant's rules, the state the `sms.inbound` handler
@@ -62,7 +63,7 @@ export const TrackRule = z
   .strict();
 export const FeedbackRule = z.object({ action: z.literal('feedback') }).strict();
 export const OnCall = z
-  .object({ webhook: HttpUrl.optional(), email: z.string().email().max(320).optional(), sms: PhoneNumber.optional() })
+  .object({ webhook: WebhookUrl.optional(), email: z.string().email().max(320).optional(), sms: PhoneNumber.optional() })
   .strict()
   .refine((o) => !!(o.webhook || o.email || o.sms), 'name at least one on-call channel: webhook, email or sms');
 export const EscalateRule = z
