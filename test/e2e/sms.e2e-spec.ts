@@ -162,6 +162,16 @@ describe('the inbound webhook', () => {
     expect((await conversation(from)).opted_out).toBe(false);
   });
 
+  it('names the field of an oversized text, not an internal path', async () => {
+    const f = fields(phone(), 'x'.repeat(20_000));
+    const res = await postInboundSms(inboundUrl, TOKEN, f);
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.detail).toMatch(/^Body longer than 4096 characters/);
+    expect(await inboundJobs(f.MessageSid)).toEqual([]);
+  });
+
   it('handles the same MessageSid delivered twice once: one job, one reply', async () => {
     const from = phone();
     const messageSid = sid();

@@ -37,8 +37,15 @@ export class InboundSmsController {
     const forbidden = () => new ApiProblem(403, ErrorCode.Forbidden, 'the request is not signed for this tenant (X-Twilio-Signature)');
     if (!signature || !/^[\x21-\x7e]{1,128}$/.test(tenant)) throw forbidden();
     const params = Object.entries(form).flatMap(([k, v]) => [v].flat().map((x) => [k, String(x)] as [string, string]));
-    const { fields } = INBOUND_FORM_LIMITS;
+    const { fields, nameChars, valueChars } = INBOUND_FORM_LIMITS;
     if (params.length > fields) throw new ApiProblem(400, ErrorCode.ValidationFailed, `more than ${fields} form fields`);
+    // Checked here to name the field: job-tracker's schema would say only "params.5.1".
+    const long = params.find(([k, v]) => k.length > nameChars || v.length > valueChars);
+    if (long) {
+      const [k, v] = long;
+      const name = k.length > nameChars ? `a form field name longer than ${nameChars} characters` : `${k} longer than ${valueChars} characters (${v.length})`;
+      throw new ApiProblem(400, ErrorCode.ValidationFailed, name);
+    }
     if (params.some(([k, v]) => `${k}${v}`.includes('\u0000'))) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'form fields may not contain NUL characters');
     const base = this.config.PUBLIC_BASE_URL.endsWith('/') ? this.config.PUBLIC_BASE_URL : `${this.config.PUBLIC_BASE_URL}/`;
     const url = new URL(req.url.replace(/^\/+/, ''), base).toString();
