@@ -162,6 +162,16 @@ describe('the inbound webhook', () => {
     expect((await conversation(from)).opted_out).toBe(false);
   });
 
+  it("accepts a tenant without an SMS config when signed with SMS_AUTH_TOKEN, and only for that tenant", async () => {
+    const from = phone();
+    const f = fields(from, 'STOP');
+    const res = await postInboundSms(`${stack.baseUrl}/v1/inbound/sms/globex`, ACCOUNT_TOKEN, f);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect(await inboundJobs(f.MessageSid)).toEqual([]); // the job is globex's, not this tenant's
+    expect((await conversation(from)).opted_out).toBe(false);
+  });
+
   it('names the field of an oversized text, not an internal path', async () => {
     const f = fields(phone(), 'x'.repeat(20_000));
     const res = await postInboundSms(inboundUrl, TOKEN, f);

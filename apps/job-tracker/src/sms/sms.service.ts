@@ -51,7 +51,7 @@ export class SmsService {
   ) {}
 
   /**
-   * Twilio's inbound request, signed with the tenant's token (or SMS_AUTH_TOKEN), becomes the
+   * Twilio's inbound request, signed with the tenant's token (else SMS_AUTH_TOKEN), becomes the
    * `sms.inbound` job — checked here, where the job is made, so nothing unsigned can make one.
    * One job per MessageSid: Twilio's retries return the first.
    */
@@ -80,7 +80,9 @@ export class SmsService {
 
   private async verifyInbound(req: Pick<ReceiveInboundRequest, 'tenant' | 'url' | 'params' | 'signature'>): Promise<void> {
     const [row] = await this.em.execute<Row[]>(`select auth_token from sms_config where tenant = ?`, [req.tenant]);
-    const token = row ? (row.auth_token ?? this.config.SMS_AUTH_TOKEN) : '';
+    // A tenant with no SMS config of its own (no token, no rules) is covered by SMS_AUTH_TOKEN too,
+    // as the README promises: STOP / START / HELP must work for any tenant that texts customers.
+    const token: string = row?.auth_token ?? this.config.SMS_AUTH_TOKEN;
     if (!token || !validTwilioSignature(token, req.url, req.params, req.signature)) {
       throw new RpcFailure(ErrorCode.Forbidden, 'the X-Twilio-Signature does not match this request for this tenant', 403);
     }
