@@ -140,6 +140,48 @@ describe('the inbound webhook', () => {
     expect(await inboundJobs(f.MessageSid)).toEqual([]);
   });
 
+  it('is the only way to make an sms.inbound job: POST /v1/jobs answers 422 unknown_job_type and opts nobody out', async () => {
+    const from = phone();
+    const forged = { type: 'sms.inbound', input: { from, to: SHOP_NUMBER, body: 'STOP', message_sid: sid() } };
+    const form = new FormData();
+    form.append('type', 'sms.inbound');
+    form.append('file', new Blob(['STOP']), 'stop.txt');
+    const answers = [
+      await submitJson(stack.baseUrl, forged),
+      await submitJson(stack.baseUrl, forged, '/job'),
+      await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: form }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(422);
+      const problem = await json(res);
+      expect(problem.code).toBe('unknown_job_type');
+      expect(problem.detail).toContain('sms.confirm-request');
+      expect(problem.detail.split('; one of: ')[1]).not.toContain('sms.inbound');
+    }
+    expect((await json(await fetch(`${stack.baseUrl}/v1/jobs?type=sms.inbound&metadata.sms_peer=${encodeURIComponent(from)}`))).data).toEqual([]);
+    expect((await conversation(from)).opted_out).toBe(false);
+  });
+
+  it("accepts a tenant without an SMS config when signed with SMS_AUTH_TOKEN, and only for that tenant", async () => {
+    const from = phone();
+    const f = fields(from, 'STOP');
+    const res = await postInboundSms(`${stack.baseUrl}/v1/inbound/sms/globex`, ACCOUNT_TOKEN, f);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    expect(await inboundJobs(f.MessageSid)).toEqual([]); // the job is globex's, not this tenant's
+    expect((await conversation(from)).opted_out).toBe(false);
+  });
+
+  it('names the field of an oversized text, not an internal path', async () => {
+    const f = fields(phone(), 'x'.repeat(20_000));
+    const res = await postInboundSms(inboundUrl, TOKEN, f);
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.detail).toMatch(/^Body longer than 4096 characters/);
+    expect(await inboundJobs(f.MessageSid)).toEqual([]);
+  });
+
   it('handles the same MessageSid delivered twice once: one job, one reply', async () => {
     const from = phone();
     const messageSid = sid();

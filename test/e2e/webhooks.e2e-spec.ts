@@ -105,12 +105,27 @@ describe('registered endpoints', () => {
   });
 
   it('refuse bad registrations with a clear 422', async () => {
-    for (const body of [{ url: 'ftp://example.com/x' }, { url: 'not a url' }, { url: 'https://example.com', events: ['job.exploded'] }, { url: 'https://example.com', events: [] }, { url: 'https://example.com', extra: 1 }]) {
+    for (const body of [{ url: 'ftp://example.com/x' }, { url: 'not a url' }, { url: 'http://user:pw@127.0.0.1:9999/' }, { url: 'https://example.com', events: ['job.exploded'] }, { url: 'https://example.com', events: [] }, { url: 'https://example.com', extra: 1 }]) {
       const res = await api('POST', '/v1/webhooks/endpoints', body);
       expect([JSON.stringify(body), res.status, res.body.code]).toEqual([JSON.stringify(body), 422, 'validation_failed']);
     }
     expect((await api('PATCH', '/v1/webhooks/endpoints/00000000-0000-4000-8000-000000000000', { enabled: true })).status).toBe(404);
     expect((await api('PATCH', '/v1/webhooks/endpoints/00000000-0000-4000-8000-000000000000', {})).status).toBe(422);
+  });
+});
+
+describe('per-job callbacks', () => {
+  it('refuse a callback URL with credentials with 422, JSON and multipart, before any job is made', async () => {
+    const json422 = await submitJson(stack.baseUrl, { type: 'noop', input: {}, notify: { webhook: 'http://user:pw@127.0.0.1:9999/' } });
+    const form = new FormData();
+    form.append('type', 'resume.parse');
+    form.append('callback_url', 'http://user:pw@127.0.0.1:9999/');
+    form.append('file', new Blob(['Jane Doe\njane@example.com\n']), 'cv.txt');
+    const multipart422 = await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: form });
+    for (const res of [json422, multipart422]) {
+      expect(res.status).toBe(422);
+      expect(JSON.stringify(await json(res))).toMatch(/credentials/);
+    }
   });
 });
 

@@ -1064,36 +1064,6 @@ export interface components {
             max_attempts?: number;
             timeout_s?: number;
         };
-        Submit_sms_inbound: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "sms.inbound";
-            input: {
-                message_sid: string;
-                from: string;
-                to: string;
-                body: string;
-                /** @default 0 */
-                num_media: number;
-            };
-            notify?: {
-                /** Format: uri */
-                webhook?: string;
-                /** Format: email */
-                email?: string;
-                sms?: string;
-            };
-            metadata?: {
-                [key: string]: string | number | boolean | null;
-            };
-            priority?: number;
-            /** Format: date-time */
-            run_at?: string;
-            max_attempts?: number;
-            timeout_s?: number;
-        };
         Submit_sms_confirm_request: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1151,7 +1121,7 @@ export interface components {
             max_attempts?: number;
             timeout_s?: number;
         };
-        SubmitJson: components["schemas"]["Submit_email_send"] | components["schemas"]["Submit_sms_send"] | components["schemas"]["Submit_sms_inbound"] | components["schemas"]["Submit_sms_confirm_request"] | components["schemas"]["Submit_noop"];
+        SubmitJson: components["schemas"]["Submit_email_send"] | components["schemas"]["Submit_sms_send"] | components["schemas"]["Submit_sms_confirm_request"] | components["schemas"]["Submit_noop"];
         /** @description resume.parse: JSON Resume (https://jsonresume.org/schema) with `meta`; email.send: the delivery receipt */
         JobResult: {
             basics?: {

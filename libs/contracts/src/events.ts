@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JobError, ResultRef, JobStatus } from './job';
-import { NotifyTargets } from './notify';
+import { StoredNotifyTargets } from './notify';
 
 /** The envelope of every event on JetStream. */
 export interface EventEnvelope<T extends string, D> {
@@ -67,7 +67,7 @@ export const JobFinishedNotification = envelope(
     error: JobError.nullable(),
     result: ResultRef.nullable(),
     finishedAt: z.string(),
-    notify: NotifyTargets,
+    notify: StoredNotifyTargets,
     /** The tenant's enabled endpoints subscribed to this event, when the job ended. */
     endpoints: z.array(z.object({ id: z.string().uuid(), url: z.string() })).default([]),
     /** 0 for the first announcement; n for the n-th manual redelivery (same webhook-id, new sends). */

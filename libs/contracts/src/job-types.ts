@@ -37,6 +37,11 @@ export interface JobTypeSpec {
   input: 'file' | 'json';
   /** For file jobs: the formats accepted, as recognised by @jobdesk/file-formats. */
   accepts?: readonly FileFormat[];
+  /**
+   * `false`: made only by its own entry point, never through `POST /v1/jobs` or job-tracker's
+   * create subject — the entry point checks what the job's input is trusted for.
+   */
+  public: boolean;
   policy: RetryPolicy;
 }
 
@@ -45,34 +50,49 @@ export const JOB_SPECS: Record<JobType, JobTypeSpec> = {
     type: 'resume.parse',
     input: 'file',
     accepts: ['pdf', 'docx', 'doc', 'odt', 'rtf', 'html', 'txt', 'md', 'png', 'jpeg'],
+    public: true,
     policy: { attempts: 3, backoffMs: 2_000, timeoutMs: 120_000 },
   },
   'email.send': {
     type: 'email.send',
     input: 'json',
+    public: true,
     policy: { attempts: 5, backoffMs: 5_000, timeoutMs: 60_000 },
   },
   'sms.send': {
     type: 'sms.send',
     input: 'json',
+    public: true,
     policy: { attempts: 6, backoffMs: 5_000, timeoutMs: 30_000 },
   },
   'sms.inbound': {
     type: 'sms.inbound',
     input: 'json',
+    // Its input is what a customer texted, and a STOP in it opts the number out: only
+    // `POST /v1/inbound/sms/{tenant}`, after the Twilio signature is checked, may make one.
+    public: false,
     policy: { attempts: 5, backoffMs: 2_000, timeoutMs: 30_000 },
   },
   'sms.confirm-request': {
     type: 'sms.confirm-request',
     input: 'json',
+    public: true,
     policy: { attempts: 5, backoffMs: 2_000, timeoutMs: 30_000 },
   },
   noop: {
     type: 'noop',
     input: 'json',
+    public: true,
     policy: { attempts: 3, backoffMs: 1_000, timeoutMs: 120_000 },
   },
 };
+
+/** The types a client may submit (`POST /v1/jobs`); the others have their own entry point. */
+export const PUBLIC_JOB_TYPES: readonly JobType[] = JOB_TYPES.filter((t) => JOB_SPECS[t].public);
+
+export function isPublicJobType(value: unknown): value is JobType {
+  return isJobType(value) && JOB_SPECS[value].public;
+}
 
 // ---- inputs ---------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FileRef } from './job-types';
+import { FileRef, isJobType, isPublicJobType } from './job-types';
 import { NotifyTargets } from './notify';
 
 export const JobStatus = {
@@ -53,8 +53,8 @@ export const Metadata = z
   .record(z.string().max(64), z.union([z.string().max(512), z.number(), z.boolean(), z.null()]))
   .refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 metadata keys' });
 
-/** gateway → job-tracker: make a job. The id is chosen by the gateway so the upload can be stored first. */
-export const CreateJobRequest = z.object({
+/** A job to make, of any type: what job-tracker's create takes in-process, internal types included. */
+export const CreateAnyJobRequest = z.object({
   id: z.string().uuid(),
   tenant: z.string().min(1),
   type: z.string(),
@@ -69,6 +69,17 @@ export const CreateJobRequest = z.object({
   deadline: z.number().int().positive().nullable().default(null),
   /** With the request's fingerprint: the same key and body return the first job. */
   idempotency: z.object({ key: z.string().min(1).max(255), fingerprint: z.string() }).nullable().default(null),
+});
+
+/**
+ * gateway / notifier → job-tracker: make a job. The id is chosen by the gateway so the upload can
+ * be stored first. Internal types are refused here too, not only by the public API: whatever can
+ * publish on NATS must still come through their own entry point (`sms.inbound`: a signed request).
+ * Unknown types pass, for job-tracker to answer `unknown_job_type`.
+ */
+export const CreateJobRequest = CreateAnyJobRequest.refine((r) => !isJobType(r.type) || isPublicJobType(r.type), {
+  path: ['type'],
+  message: 'this job type is made only by its own entry point',
 });
 export type CreateJobRequest = z.input<typeof CreateJobRequest>;
 

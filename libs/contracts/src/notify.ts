@@ -1,15 +1,39 @@
 import { z } from 'zod';
 import { PhoneNumber } from './job-types';
 
+const HttpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+/**
+ * A URL jobdesk POSTs to (job callback, endpoint, on-call webhook). No `user:password@`: the
+ * notifier refuses to send to one, and the URL is kept in the job, the delivery log and logs.
+ */
+export const WebhookUrl = HttpUrl.refine(
+  (u) => {
+    try {
+      const url = new URL(u);
+      return !url.username && !url.password;
+    } catch {
+      return true; // not a URL: z.url's to refuse
+    }
+  },
+  { message: 'credentials (user:password@) are not allowed in a webhook URL; receivers authenticate jobdesk by its webhook-signature' },
+);
+
+const targets = (webhook: z.ZodType<string>) =>
+  z
+    .object({
+      webhook: webhook.optional(),
+      email: z.string().email().max(320).optional(),
+      sms: PhoneNumber.optional(),
+    })
+    .strict();
+
 /** Who to tell when a job ends. */
-export const NotifyTargets = z
-  .object({
-    webhook: z.url({ protocol: /^https?$/ }).max(2048).optional(),
-    email: z.string().email().max(320).optional(),
-    sms: PhoneNumber.optional(),
-  })
-  .strict();
+export const NotifyTargets = targets(WebhookUrl);
 export type NotifyTargets = z.infer<typeof NotifyTargets>;
+
+/** The same, read back from a stored job: one made before credentials were refused still notifies its email and sms. */
+export const StoredNotifyTargets = targets(HttpUrl);
 
 export function hasTargets(n: NotifyTargets | null | undefined): n is NotifyTargets {
   return !!n && (!!n.webhook || !!n.email || !!n.sms);

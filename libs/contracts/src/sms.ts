@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PhoneNumber } from './job-types';
+import { WebhookUrl } from './notify';
 
 /**
  * Conversations by text (issue #9): the tenant's rules, the state the `sms.inbound` handler
@@ -8,8 +9,11 @@ import { PhoneNumber } from './job-types';
  */
 export function smsSubjects(prefix = 'jobdesk') {
   return {
-    /** gateway → tracker: is this Twilio request signed with the tenant's auth token? */
-    verifyInbound: `${prefix}.tracker.sms.verify`,
+    /**
+     * gateway → tracker: a Twilio request; if it is signed with the tenant's auth token it
+     * becomes the `sms.inbound` job (the only way one is made: the create subject refuses it).
+     */
+    receiveInbound: `${prefix}.tracker.sms.receive`,
     getConfig: `${prefix}.tracker.sms.config.get`,
     putConfig: `${prefix}.tracker.sms.config.put`,
     /** handler → tracker: what the rules need to know about a phone number. */
@@ -59,7 +63,7 @@ export const TrackRule = z
   .strict();
 export const FeedbackRule = z.object({ action: z.literal('feedback') }).strict();
 export const OnCall = z
-  .object({ webhook: HttpUrl.optional(), email: z.string().email().max(320).optional(), sms: PhoneNumber.optional() })
+  .object({ webhook: WebhookUrl.optional(), email: z.string().email().max(320).optional(), sms: PhoneNumber.optional() })
   .strict()
   .refine((o) => !!(o.webhook || o.email || o.sms), 'name at least one on-call channel: webhook, email or sms');
 export const EscalateRule = z
@@ -98,15 +102,24 @@ export interface SmsConfigView extends SmsConfig {
 
 const Tenant = z.string().min(1).max(128);
 
-export const VerifyInboundRequest = z.object({
+/** Limits of Twilio's inbound form: field count, name and value length (the gateway names the field at fault). */
+export const INBOUND_FORM_LIMITS = { fields: 200, nameChars: 256, valueChars: 4096 } as const;
+
+export const ReceiveInboundRequest = z.object({
+  /** The job's id, chosen by the gateway so it can look the job up when the reply is lost. */
+  id: z.string().uuid(),
   tenant: Tenant,
   /** The public URL Twilio posted to (PUBLIC_BASE_URL + path and query). */
   url: z.string().max(4096),
   /** The form fields in the order received. */
-  params: z.array(z.tuple([z.string().max(256), z.string().max(4096)])).max(200),
+  params: z
+    .array(z.tuple([z.string().max(INBOUND_FORM_LIMITS.nameChars), z.string().max(INBOUND_FORM_LIMITS.valueChars)]))
+    .max(INBOUND_FORM_LIMITS.fields),
   signature: z.string().max(200),
+  /** Epoch ms after which the gateway has given up (answered 503): the tracker must not commit. */
+  deadline: z.number().int().positive().nullable().default(null),
 });
-export type VerifyInboundRequest = z.infer<typeof VerifyInboundRequest>;
+export type ReceiveInboundRequest = z.input<typeof ReceiveInboundRequest>;
 
 export const SmsConfigRequest = z.object({ tenant: Tenant });
 export const PutSmsConfigRequest = z.object({ tenant: Tenant, config: SmsConfigBody });

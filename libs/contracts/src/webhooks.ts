@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WebhookUrl } from './notify';
 
 /**
  * Per-tenant webhooks: registered endpoints (each with its own `whsec_` secret and event filter)
@@ -14,7 +15,7 @@ export type WebhookEventType = z.infer<typeof WebhookEventType>;
 /** At most this many endpoints per tenant. */
 export const MAX_WEBHOOK_ENDPOINTS = 20;
 
-const EndpointUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const EndpointUrl = WebhookUrl;
 const Events = z.array(WebhookEventType).min(1).max(WEBHOOK_EVENTS.length).refine((e) => new Set(e).size === e.length, { message: 'events must not repeat' });
 const Description = z.string().max(200);
 

@@ -11,13 +11,16 @@ import {
   ListJobsRequest,
   TransitionView,
   FileRef,
-  isJobType,
+  isPublicJobType,
   JOB_SPECS,
-  JOB_TYPES,
   JobRecord,
+  JobType,
   JSON_INPUT_SCHEMAS,
   Metadata,
   NotifyTargets,
+  PUBLIC_JOB_TYPES,
+  ReceiveInboundRequest,
+  smsSubjects,
   Subjects,
   SubmitJobBody,
 } from '@jobdesk/contracts';
@@ -165,26 +168,36 @@ export class JobsService {
     }
   }
 
-  /** A job made by the gateway itself (also an inbound text message), with the create deadline. */
-  async create(req: CreateJobRequest): Promise<CreateJobReply> {
+  /** A job made by the gateway itself, with the create deadline. */
+  create(req: CreateJobRequest): Promise<CreateJobReply> {
+    return this.commit(this.s.trackerCreate, req.tenant, req.id, req);
+  }
+
+  /** An inbound text message: job-tracker checks its Twilio signature and makes the `sms.inbound` job. */
+  receiveInboundSms(req: Omit<ReceiveInboundRequest, 'id' | 'deadline'>): Promise<CreateJobReply> {
+    const id = uuidv7();
+    return this.commit(smsSubjects(this.config.NATS_PREFIX).receiveInbound, req.tenant, id, { ...req, id });
+  }
+
+  private async commit(subject: string, tenant: string, id: string, req: object): Promise<CreateJobReply> {
     const deadline = Date.now() + this.config.RPC_TIMEOUT_MS;
     try {
-      return await this.rpc.request<CreateJobReply>(this.s.trackerCreate, { ...req, deadline }, { timeoutMs: this.config.RPC_TIMEOUT_MS + CREATE_REPLY_GRACE_MS });
+      return await this.rpc.request<CreateJobReply>(subject, { ...req, deadline }, { timeoutMs: this.config.RPC_TIMEOUT_MS + CREATE_REPLY_GRACE_MS });
     } catch (e) {
       if (!(e instanceof RpcFailure) || e.status !== 503) throw e;
       // Request-reply is at most once: across a NATS restart the reply can be lost after the job
       // was committed. Past the deadline job-tracker commits nothing more, so one look tells a
       // lost reply (the job exists: it is accepted) from a job that was never made (503 stands).
-      const made = await this.rpc.request<JobRecord>(this.s.trackerGet, { tenant: req.tenant, id: req.id }).catch(() => null);
+      const made = await this.rpc.request<JobRecord>(this.s.trackerGet, { tenant, id }).catch(() => null);
       if (made) return { job: made, replayed: false };
       throw e;
     }
   }
 
-
-  private knownType(type: unknown): (typeof JOB_TYPES)[number] {
-    if (type === undefined || type === '') throw new ApiProblem(400, ErrorCode.ValidationFailed, `the field "type" is required; one of: ${JOB_TYPES.join(', ')}`);
-    if (!isJobType(type)) throw new ApiProblem(422, ErrorCode.UnknownJobType, `unknown job type "${String(type).slice(0, 64)}"; one of: ${JOB_TYPES.join(', ')}`);
+  /** Internal types (`sms.inbound`) are unknown here: they have their own entry point. */
+  private knownType(type: unknown): JobType {
+    if (type === undefined || type === '') throw new ApiProblem(400, ErrorCode.ValidationFailed, `the field "type" is required; one of: ${PUBLIC_JOB_TYPES.join(', ')}`);
+    if (!isPublicJobType(type)) throw new ApiProblem(422, ErrorCode.UnknownJobType, `unknown job type "${String(type).slice(0, 64)}"; one of: ${PUBLIC_JOB_TYPES.join(', ')}`);
     return type;
   }
 

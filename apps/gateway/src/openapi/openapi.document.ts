@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { smsOpenApi } from './sms.openapi';
-import { CreateEndpointBody, DeliveryView, EmailSendInput, EndpointView, MAX_WEBHOOK_ENDPOINTS, SecretView, UpdateEndpointBody, WEBHOOK_EVENTS, WebhookSettingsBody, ErrorCode, JOB_SPECS, JOB_TYPES, JSON_INPUT_SCHEMAS, JobListView, JobStatus, JobView, Metadata, SubmitJobBody } from '@jobdesk/contracts';
+import { CreateEndpointBody, DeliveryView, EmailSendInput, EndpointView, MAX_WEBHOOK_ENDPOINTS, SecretView, UpdateEndpointBody, WEBHOOK_EVENTS, WebhookSettingsBody, ErrorCode, JOB_SPECS, JOB_TYPES, JSON_INPUT_SCHEMAS, JobListView, JobStatus, JobView, Metadata, PUBLIC_JOB_TYPES, SubmitJobBody } from '@jobdesk/contracts';
 
 /**
  * The OpenAPI 3.1 document of the gateway, built from the zod schemas in @jobdesk/contracts
@@ -74,8 +74,9 @@ const ProblemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe('Per-field messages of a `validation_failed`'),
 });
 
-const FILE_TYPES = JOB_TYPES.filter((t) => JOB_SPECS[t].input === 'file');
-const JSON_TYPES = JOB_TYPES.filter((t) => JOB_SPECS[t].input === 'json');
+// What may be submitted: internal types (`sms.inbound`) are still read and listed, never submitted.
+const FILE_TYPES = PUBLIC_JOB_TYPES.filter((t) => JOB_SPECS[t].input === 'file');
+const JSON_TYPES = PUBLIC_JOB_TYPES.filter((t) => JOB_SPECS[t].input === 'json');
 
 /** One JSON body variant per JSON job type: the common options plus that type's input. */
 function jsonSubmitSchemas(): Record<string, Json> {

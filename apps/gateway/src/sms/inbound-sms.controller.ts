@@ -1,15 +1,11 @@
 import { Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, SmsInboundInput, smsSubjects, SmsSubjects } from '@jobdesk/contracts';
+import { ErrorCode, INBOUND_FORM_LIMITS } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
-import { RpcClient } from '@jobdesk/messaging';
 import { ApiProblem } from '../problems/api-problem';
 import { JobsService } from '../jobs/jobs.service';
-import { issues } from '../problems/json-body';
-import { uuidv7 } from '../jobs/uuid-v7';
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-const MAX_FIELDS = 200;
 
 /**
  * Twilio's inbound-message webhook. No API key: the request is authenticated by its
@@ -20,15 +16,10 @@ const MAX_FIELDS = 200;
  */
 @Controller('v1/inbound/sms')
 export class InboundSmsController {
-  private readonly s: SmsSubjects;
-
   constructor(
     private readonly jobs: JobsService,
-    private readonly rpc: RpcClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.s = smsSubjects(config.NATS_PREFIX);
-  }
+  ) {}
 
   @Post(':tenant')
   @HttpCode(200)
@@ -46,24 +37,19 @@ export class InboundSmsController {
     const forbidden = () => new ApiProblem(403, ErrorCode.Forbidden, 'the request is not signed for this tenant (X-Twilio-Signature)');
     if (!signature || !/^[\x21-\x7e]{1,128}$/.test(tenant)) throw forbidden();
     const params = Object.entries(form).flatMap(([k, v]) => [v].flat().map((x) => [k, String(x)] as [string, string]));
-    if (params.length > MAX_FIELDS) throw new ApiProblem(400, ErrorCode.ValidationFailed, `more than ${MAX_FIELDS} form fields`);
+    const { fields, nameChars, valueChars } = INBOUND_FORM_LIMITS;
+    if (params.length > fields) throw new ApiProblem(400, ErrorCode.ValidationFailed, `more than ${fields} form fields`);
+    // Checked here to name the field: job-tracker's schema would say only "params.5.1".
+    const long = params.find(([k, v]) => k.length > nameChars || v.length > valueChars);
+    if (long) {
+      const [k, v] = long;
+      const name = k.length > nameChars ? `a form field name longer than ${nameChars} characters` : `${k} longer than ${valueChars} characters (${v.length})`;
+      throw new ApiProblem(400, ErrorCode.ValidationFailed, name);
+    }
     if (params.some(([k, v]) => `${k}${v}`.includes('\u0000'))) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'form fields may not contain NUL characters');
     const base = this.config.PUBLIC_BASE_URL.endsWith('/') ? this.config.PUBLIC_BASE_URL : `${this.config.PUBLIC_BASE_URL}/`;
     const url = new URL(req.url.replace(/^\/+/, ''), base).toString();
-    await this.rpc.request(this.s.verifyInbound, { tenant, url, params, signature: signature.slice(0, 200) });
-
-    const f = Object.fromEntries(params);
-    const input = SmsInboundInput.safeParse({ message_sid: f.MessageSid ?? f.SmsMessageSid, from: f.From, to: f.To, body: f.Body ?? '', num_media: Number(f.NumMedia ?? 0) || 0 });
-    if (!input.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'not an inbound message Twilio would send', { errors: issues(input.error) });
-    const sid = input.data.message_sid;
-    await this.jobs.create({
-      id: uuidv7(),
-      tenant,
-      type: 'sms.inbound',
-      input: { kind: 'json', data: input.data },
-      metadata: { sms_peer: input.data.from, message_sid: sid },
-      idempotency: { key: `twilio:${sid}`, fingerprint: `twilio:${sid}` },
-    });
+    await this.jobs.receiveInboundSms({ tenant, url, params, signature: signature.slice(0, 200) });
     void res.header('content-type', 'text/xml; charset=utf-8');
     return EMPTY_TWIML;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from 'nats';
-import { ApplySmsRequest, OpenConfirmationRequest, PutSmsConfigRequest, SmsConfigRequest, SmsPhoneRequest, smsSubjects, TicketReplyRequest, VerifyInboundRequest } from '@jobdesk/contracts';
+import { ApplySmsRequest, OpenConfirmationRequest, PutSmsConfigRequest, SmsConfigRequest, SmsPhoneRequest, smsSubjects, ReceiveInboundRequest, TicketReplyRequest } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { NATS_CONNECTION, serveRpc } from '@jobdesk/messaging';
 import { setLogContext } from '@jobdesk/observability';
@@ -24,7 +24,7 @@ export class SmsRpcServer implements OnApplicationBootstrap, OnModuleDestroy {
       return fn(req);
     };
     this.subs = [
-      serveRpc(this.nc, s.verifyInbound, 'job-tracker', VerifyInboundRequest, about((req) => this.sms.verifyInbound(req))),
+      serveRpc(this.nc, s.receiveInbound, 'job-tracker', ReceiveInboundRequest, about((req) => this.sms.receiveInbound(req))),
       serveRpc(this.nc, s.getConfig, 'job-tracker', SmsConfigRequest, about((req) => this.sms.getConfig(req.tenant))),
       serveRpc(this.nc, s.putConfig, 'job-tracker', PutSmsConfigRequest, about((req) => this.sms.putConfig(req))),
       serveRpc(this.nc, s.context, 'job-tracker', SmsPhoneRequest, about((req) => this.sms.context(req))),

@@ -4,6 +4,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   ApplySmsRequest,
+  CreateAnyJobRequest,
+  CreateJobReply,
   CreateJobRequest,
   ErrorCode,
   JobRecord,
@@ -18,8 +20,9 @@ import {
   SmsConversationView,
   SmsOutcome,
   SmsPhoneRequest,
+  ReceiveInboundRequest,
+  SmsInboundInput,
   TicketReplyRequest,
-  VerifyInboundRequest,
 } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { RpcFailure } from '@jobdesk/messaging';
@@ -30,6 +33,8 @@ type Row = Record<string, any>;
 const iso = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
 /** The number a text job is with: the sender of an inbound one, the recipient of the others. */
 const PEER = `(case when j.type = 'sms.inbound' then j.input->'data'->>'from' else j.input->'data'->>'to' end)`;
+/** Twilio's form field behind each `sms.inbound` input field, to name the one at fault. */
+const TWILIO_FIELD: Record<string, string> = { message_sid: 'MessageSid', from: 'From', to: 'To', body: 'Body', num_media: 'NumMedia' };
 
 /**
  * The state of text conversations (job-tracker owns PostgreSQL): each tenant's rules and Twilio
@@ -45,15 +50,42 @@ export class SmsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** A request is accepted only for a tenant with rules, signed with its token (or SMS_AUTH_TOKEN). */
+  /**
+   * Twilio's inbound request, signed with the tenant's token (else SMS_AUTH_TOKEN), becomes the
+   * `sms.inbound` job — checked here, where the job is made, so nothing unsigned can make one.
+   * One job per MessageSid: Twilio's retries return the first.
+   */
   @CreateRequestContext()
-  async verifyInbound(req: VerifyInboundRequest): Promise<{ ok: true }> {
+  async receiveInbound(req: z.output<typeof ReceiveInboundRequest>): Promise<CreateJobReply> {
+    await this.verifyInbound(req);
+    const f = Object.fromEntries(req.params);
+    const input = SmsInboundInput.safeParse({ message_sid: f.MessageSid ?? f.SmsMessageSid, from: f.From, to: f.To, body: f.Body ?? '', num_media: Number(f.NumMedia ?? 0) || 0 });
+    if (!input.success) {
+      const fields = input.error.issues.map((i) => `${TWILIO_FIELD[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`).join('; ');
+      throw new RpcFailure(ErrorCode.ValidationFailed, `not an inbound message Twilio would send: ${fields}`, 422);
+    }
+    const sid = input.data.message_sid;
+    return this.jobs.create(
+      CreateAnyJobRequest.parse({
+        id: req.id,
+        tenant: req.tenant,
+        type: 'sms.inbound',
+        input: { kind: 'json', data: input.data },
+        metadata: { sms_peer: input.data.from, message_sid: sid },
+        idempotency: { key: `twilio:${sid}`, fingerprint: `twilio:${sid}` },
+        deadline: req.deadline,
+      }),
+    );
+  }
+
+  private async verifyInbound(req: Pick<ReceiveInboundRequest, 'tenant' | 'url' | 'params' | 'signature'>): Promise<void> {
     const [row] = await this.em.execute<Row[]>(`select auth_token from sms_config where tenant = ?`, [req.tenant]);
-    const token = row ? (row.auth_token ?? this.config.SMS_AUTH_TOKEN) : '';
+    // A tenant with no SMS config of its own (no token, no rules) is covered by SMS_AUTH_TOKEN too,
+    // as the README promises: STOP / START / HELP must work for any tenant that texts customers.
+    const token: string = row?.auth_token ?? this.config.SMS_AUTH_TOKEN;
     if (!token || !validTwilioSignature(token, req.url, req.params, req.signature)) {
       throw new RpcFailure(ErrorCode.Forbidden, 'the X-Twilio-Signature does not match this request for this tenant', 403);
     }
-    return { ok: true };
   }
 
   @CreateRequestContext()

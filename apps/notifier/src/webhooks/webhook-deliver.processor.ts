@@ -8,6 +8,7 @@ import { webhookRetryDelay } from './retry-schedule';
 import { childSpan, Metrics, withLogContext } from '@jobdesk/observability';
 import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 import { SigningSecrets } from './signing-secrets';
+import { redactUrl } from './redact-url';
 
 /** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
 @Processor('webhook.deliver', {
@@ -68,7 +69,7 @@ export class WebhookDeliverProcessor extends WorkerHost {
         jobId: d.jobId,
         tenant: d.tenant,
         messageId: d.messageId,
-        url: d.url,
+        url: redactUrl(d.url),
         endpointId: d.endpointId ?? null,
         attempt,
         statusCode: out.status ?? null,
