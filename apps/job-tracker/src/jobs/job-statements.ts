@@ -111,10 +111,24 @@ export class JobStatements implements OnApplicationShutdown {
     return toRecord(job);
   }
 
-  private async find(id: string, tenant: string): Promise<Job | null> {
-    const { rows } = await this.pool.query({ name: 'jobdesk-job-get', text: 'select * from "job" where "id" = $1 and "tenant" = $2', values: [id, tenant] });
-    return rows[0] ? this.map(rows[0]) : null;
+  /** Status reads that arrive together (every client polls) share one SELECT. */
+  private find(id: string, tenant: string): Promise<Job | null> {
+    return this.gets.submit({ id, tenant });
   }
+
+  private readonly gets = new StatementBatcher<{ id: string; tenant: string }, Job | null>(async (keys) => {
+    const { rows } = await this.pool.query({
+      name: 'jobdesk-job-get',
+      // Each key is matched on both columns below; the SQL narrows by both so no other tenant's row is even read.
+      text: 'select * from "job" where "id" = any($1::uuid[]) and "tenant" = any($2::text[])',
+      values: [keys.map((k) => k.id), keys.map((k) => k.tenant)],
+    });
+    const byKey = new Map(rows.map((r: { id: string; tenant: string }) => [`${r.tenant}/${r.id}`, r]));
+    return keys.map((k) => {
+      const row = byKey.get(`${k.tenant}/${k.id}`);
+      return row ? this.map(row) : null;
+    });
+  }, { maxBatch: 100, concurrency: 2 });
 
   /**
    * INSERTs the job and its first transition. Concurrent creates share one statement (group
