@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 /**
  * What a log line is about: set where a request, an RPC or a job starts, read by the logger for
@@ -65,8 +65,10 @@ export function formatTraceparent(t: { traceId: string; spanId: string; flags?: 
   return `00-${t.traceId}-${t.spanId}-${t.flags ?? '01'}`;
 }
 
-export const newTraceId = (): string => randomBytes(16).toString('hex');
-export const newSpanId = (): string => randomBytes(8).toString('hex');
+// From randomUUID, which draws on a pooled buffer of entropy: a randomBytes call per request was
+// a few per cent of the gateway's CPU. 122 random bits for a trace id, 60 for a span id.
+export const newTraceId = (): string => randomUUID().replace(/-/g, '');
+export const newSpanId = (): string => randomUUID().replace(/-/g, '').slice(0, 16);
 
 /**
  * The context for a new span: a child of `incoming` (a traceparent header or payload field) when

@@ -75,4 +75,12 @@ describe('trace context', () => {
     expect(childSpan(undefined).traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(currentTraceparent()).toBeUndefined();
   });
+
+  it('makes fresh trace and span ids that a traceparent can carry, never the same twice', () => {
+    const spans = Array.from({ length: 1000 }, () => childSpan(undefined));
+
+    for (const s of spans) withLogContext(s, () => expect(parseTraceparent(currentTraceparent())).toEqual({ traceId: s.traceId, spanId: s.spanId, flags: '01' }));
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(1000);
+    expect(new Set(spans.map((s) => s.spanId)).size).toBe(1000);
+  });
 });

@@ -8,7 +8,7 @@ import { RpcFailure } from '@jobdesk/messaging';
 import { Job } from './job.entity';
 import { JobChange } from './job-state-machine';
 import { toRecord } from './jobs.service';
-import { StatementBatcher } from './statement-batcher';
+import { Batcher } from './batcher';
 
 const Uuid = z.string().uuid();
 
@@ -116,7 +116,7 @@ export class JobStatements implements OnApplicationShutdown {
     return this.gets.submit({ id, tenant });
   }
 
-  private readonly gets = new StatementBatcher<{ id: string; tenant: string }, Job | null>(async (keys) => {
+  private readonly gets = new Batcher<{ id: string; tenant: string }, Job | null>(async (keys) => {
     const { rows } = await this.pool.query({
       name: 'jobdesk-job-get',
       // Each key is matched on both columns below; the SQL narrows by both so no other tenant's row is even read.
@@ -132,7 +132,7 @@ export class JobStatements implements OnApplicationShutdown {
 
   /**
    * INSERTs the job and its first transition. Concurrent creates share one statement (group
-   * commit: see StatementBatcher), atomic without BEGIN/COMMIT. `beforeSend` runs once a connection
+   * commit: see Batcher), atomic without BEGIN/COMMIT. `beforeSend` runs once a connection
    * is in hand, just before the statement goes out: the caller's last chance to give up on an
    * expired request (what it throws, that job alone gets).
    */
@@ -140,7 +140,7 @@ export class JobStatements implements OnApplicationShutdown {
     return this.inserts.submit({ job, beforeSend });
   }
 
-  private readonly inserts = new StatementBatcher<{ job: Job; beforeSend: () => void }, void>((items) => this.insertMany(items), { maxBatch: 100, concurrency: 2 });
+  private readonly inserts = new Batcher<{ job: Job; beforeSend: () => void }, void>((items) => this.insertMany(items), { maxBatch: 100, concurrency: 2 });
 
   private async insertMany(items: Array<{ job: Job; beforeSend: () => void }>): Promise<Array<void | Error>> {
     return this.withClient(async (client) => {
@@ -168,7 +168,7 @@ export class JobStatements implements OnApplicationShutdown {
     return this.reads.submit(id);
   }
 
-  private readonly reads = new StatementBatcher<string, { job: Job; version: string } | null>(async (ids) => {
+  private readonly reads = new Batcher<string, { job: Job; version: string } | null>(async (ids) => {
     const { rows } = await this.pool.query({ name: 'jobdesk-job-find-versioned', text: 'select *, xmin::text as "row_version" from "job" where "id" = any($1::uuid[])', values: [ids] });
     const byId = new Map<string, { job: Job; version: string }>();
     for (const { row_version: version, ...row } of rows) byId.set(row.id, { job: this.map(row), version });
@@ -186,7 +186,7 @@ export class JobStatements implements OnApplicationShutdown {
     return this.changes.submit({ id, version, next, transition });
   }
 
-  private readonly changes = new StatementBatcher<PendingChange, { job: Job; seq: number | null } | null>((items) => this.applyMany(items), { maxBatch: 100, concurrency: 2 });
+  private readonly changes = new Batcher<PendingChange, { job: Job; seq: number | null } | null>((items) => this.applyMany(items), { maxBatch: 100, concurrency: 2 });
 
   private async applyMany(items: PendingChange[]): Promise<Array<{ job: Job; seq: number | null } | null>> {
     const columns = CHANGE_COLUMNS.map(([, , value]) => items.map((c) => value(c)));

@@ -1,10 +1,10 @@
-import { StatementBatcher } from './statement-batcher';
+import { Batcher } from './batcher';
 
-describe('StatementBatcher', () => {
+describe('Batcher', () => {
   function recording(concurrency = 1) {
     const calls: number[][] = [];
     const release: Array<() => void> = [];
-    const batcher = new StatementBatcher<number, string>(
+    const batcher = new Batcher<number, string>(
       (items) =>
         new Promise((resolve) => {
           calls.push(items);
@@ -53,7 +53,7 @@ describe('StatementBatcher', () => {
 
   it('rejects every item of a write that failed as a whole, and goes on with the next', async () => {
     let fail = true;
-    const batcher = new StatementBatcher<number, number>(async (items) => {
+    const batcher = new Batcher<number, number>(async (items) => {
       if (fail) {
         fail = false;
         throw new Error('connection lost');

@@ -1,10 +1,10 @@
 /**
- * Group commit: calls that arrive while earlier statements are in flight wait and go out
- * together in the next one. An idle service sends each call at once (no timer, no added
- * latency); a busy one sends one statement for many calls, which spares PostgreSQL a commit per
- * row and the tracker a round trip per call.
+ * Group commit: calls that arrive while earlier batches are in flight wait and go out together
+ * in the next one. An idle service sends each call at once (no timer, no added latency); a busy
+ * one sends one statement for many calls, which spares PostgreSQL a
+ * commit per row and the tracker a round trip per call.
  */
-export class StatementBatcher<T, R> {
+export class Batcher<T, R> {
   private readonly waiting: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   private inFlight = 0;
 
