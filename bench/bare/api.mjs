@@ -6,6 +6,7 @@
 //   GET  /v1/jobs/:id  one primary-key SELECT
 // Env: PORT, DATABASE_URL, REDIS_URL, QUEUE_PREFIX, STORAGE_DIR, BENCH_DIST, DATABASE_POOL_MAX.
 import { createRequire } from 'node:module';
+import { SUBMIT_SCHEMA } from '../lib/bench.mjs';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -47,16 +48,6 @@ async function accept(reply, type, input) {
   return { id, type, status: 'queued', created_at: now.toISOString() };
 }
 
-const jsonSchema = {
-  body: {
-    type: 'object',
-    required: ['type', 'input'],
-    properties: {
-      type: { type: 'string', enum: ['noop', 'email.send'] },
-      input: { type: 'object', properties: { ms: { type: 'integer', minimum: 0, maximum: 60000 }, fail_attempts: { type: 'integer', minimum: 0 } } },
-    },
-  },
-};
 
 app.post('/v1/uploads', async (req, reply) => {
   if (req.isMultipart()) {
@@ -75,7 +66,7 @@ app.post('/v1/uploads', async (req, reply) => {
   }
   return reply.code(415).send({ code: 'unsupported_media_type' });
 });
-app.post('/v1/jobs', { schema: jsonSchema }, async (req, reply) => accept(reply, req.body.type, { kind: 'json', data: req.body.input }));
+app.post('/v1/jobs', { schema: SUBMIT_SCHEMA }, async (req, reply) => accept(reply, req.body.type, { kind: 'json', data: req.body.input }));
 
 app.get('/v1/jobs/:id', async (req, reply) => {
   const { rows } = await pool.query(`select id, type, status, progress, attempt, result, error, created_at, updated_at from ${table} where id = $1`, [req.params.id]);

@@ -12,7 +12,7 @@
 // worker cases' rows (not measured again here, to keep the run under 10 minutes).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { ROOT, QUICK, REDIS_URL, emit, freePort, log, queuedNoop, require, requireDist, reportRow, row, runCase, spawnNode, startBare, warmCannon } from '../lib/bench.mjs';
+import { ROOT, QUICK, REDIS_URL, emit, freePort, log, prefilledNoopQueue, reportRow, row, runCase, spawnNode, startBare, warmCannon } from '../lib/bench.mjs';
 import { PEERS, VERSIONS, open } from '../peers/adapters.mjs';
 
 const ROUNDS = Number(process.env.BENCH_PAIRS || (QUICK ? 1 : 2));
@@ -21,10 +21,6 @@ const JOBS = QUICK ? 1_000 : 6_000;
 const MAX_SECONDS = QUICK ? 1 : 2;
 const CONCURRENCY = 50;
 const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'noop', input: { ms: 0 } }) };
-const { Queue } = require('bullmq');
-const { jobOptions } = requireDist('libs/queue/src/queue-options.js');
-const u = new URL(REDIS_URL);
-const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
 
 async function startPeer(script, env) {
   const port = await freePort();
@@ -70,14 +66,7 @@ await runCase('peers', async (world) => {
     },
     async bareWorker() {
       const prefix = world.prefix();
-      const q = new Queue('noop', { connection, prefix });
-      await q.pause();
-      for (let i = 0; i < JOBS; i += 1000) {
-        await q.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, () => {
-          const data = queuedNoop();
-          return { name: 'noop', data, opts: jobOptions('noop', { jobId: data.jobId, backoffFactor: 1 }) };
-        }));
-      }
+      const q = await prefilledNoopQueue(prefix, JOBS);
       const w = await startBare('worker', { ...world.env(prefix), WORKER_CONCURRENCY: String(CONCURRENCY) });
       const left = async () => {
         const c = await q.getJobCounts('wait', 'paused', 'active', 'prioritized');

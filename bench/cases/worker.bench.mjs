@@ -2,27 +2,11 @@
 // jobs it finishes per second. Product: email-worker (JobRunner: started/completed events to
 // JetStream, result to storage), WORKER_CONCURRENCY=50. Bare: bench/bare/worker.mjs, a BullMQ
 // no-op processor at concurrency 50. Same job data and options on both sides.
-import { PAIRS, QUICK, REDIS_URL, emit, interleave, log, queuedNoop, require, requireDist, row, runCase, startApps, startBare } from '../lib/bench.mjs';
+import { PAIRS, QUICK, emit, interleave, log, prefilledNoopQueue, row, runCase, startApps, startBare } from '../lib/bench.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const JOBS = QUICK ? 3_000 : 8_000;
 const MAX_SECONDS = QUICK ? 2 : 3;
-const { Queue } = require('bullmq');
-const { jobOptions } = requireDist('libs/queue/src/queue-options.js');
-const u = new URL(REDIS_URL);
-const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
-
-async function prefill(prefix) {
-  const q = new Queue('noop', { connection, prefix });
-  await q.pause();
-  for (let i = 0; i < JOBS; i += 1000) {
-    await q.addBulk(Array.from({ length: Math.min(1000, JOBS - i) }, () => {
-      const data = queuedNoop();
-      return { name: 'noop', data, opts: jobOptions('noop', { jobId: data.jobId, backoffFactor: 1 }) };
-    }));
-  }
-  return q;
-}
 
 const left = async (q) => {
   const c = await q.getJobCounts('wait', 'paused', 'active', 'prioritized');
@@ -46,7 +30,7 @@ async function drain(q) {
 await runCase('worker', async (world) => {
   const side = (start) => async () => {
     const prefix = world.prefix();
-    const q = await prefill(prefix);
+    const q = await prefilledNoopQueue(prefix, JOBS);
     const s = await start({ ...world.env(prefix), WORKER_CONCURRENCY: '50' });
     try { return await drain(q); } finally { await s.stop(); await q.close(); }
   };

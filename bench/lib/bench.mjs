@@ -371,6 +371,34 @@ export async function makePdf(bytes = 200 * 1024) {
 /** The noop job every end-to-end and worker case submits. */
 export const NOOP_JOB = { type: 'noop', input: { ms: 0 } };
 
+/** The body schema of the bare POST /v1/jobs (bench/bare/api.mjs and bench/peers/api.mjs): Fastify validates it. */
+export const SUBMIT_SCHEMA = {
+  body: {
+    type: 'object',
+    required: ['type', 'input'],
+    properties: {
+      type: { type: 'string', enum: ['noop', 'email.send'] },
+      input: { type: 'object', properties: { ms: { type: 'integer', minimum: 0, maximum: 60000 }, fail_attempts: { type: 'integer', minimum: 0 } } },
+    },
+  },
+};
+
+/** A paused BullMQ `noop` queue under `prefix` holding `jobs` noop jobs, as job-tracker would add them. */
+export async function prefilledNoopQueue(prefix, jobs) {
+  const { Queue } = require('bullmq');
+  const { jobOptions } = requireDist('libs/queue/src/queue-options.js');
+  const u = new URL(REDIS_URL);
+  const q = new Queue('noop', { connection: { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null }, prefix });
+  await q.pause();
+  for (let i = 0; i < jobs; i += 1000) {
+    await q.addBulk(Array.from({ length: Math.min(1000, jobs - i) }, () => {
+      const data = queuedNoop();
+      return { name: 'noop', data, opts: jobOptions('noop', { jobId: data.jobId, backoffFactor: 1 }) };
+    }));
+  }
+  return q;
+}
+
 /** QueuedJob data for one noop job as job-tracker hands it to BullMQ (for pre-filled queues). */
 export function queuedNoop(jobId = randomUUID()) {
   return { jobId, tenant: 'default', type: 'noop', input: { kind: 'json', data: { ms: 0 } }, correlationId: randomUUID(), attemptBase: 0, timeoutMs: null };

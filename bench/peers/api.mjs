@@ -4,6 +4,7 @@
 // before the 202), a Redis hash for Bull and bee-queue. GET /ready once the peer is connected.
 // Env: PORT, PEER, QUEUE, DATABASE_URL, REDIS_URL, PREFIX.
 import { createRequire } from 'node:module';
+import { SUBMIT_SCHEMA } from '../lib/bench.mjs';
 import { randomUUID } from 'node:crypto';
 import { open } from './adapters.mjs';
 
@@ -11,19 +12,9 @@ const require = createRequire(new URL('../../package.json', import.meta.url));
 const Fastify = require('fastify');
 const peer = await open({ peer: process.env.PEER, queue: process.env.QUEUE, databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL, prefix: process.env.PREFIX, role: 'api' });
 
-const jsonSchema = {
-  body: {
-    type: 'object',
-    required: ['type', 'input'],
-    properties: {
-      type: { type: 'string', enum: ['noop', 'email.send'] },
-      input: { type: 'object', properties: { ms: { type: 'integer', minimum: 0, maximum: 60000 }, fail_attempts: { type: 'integer', minimum: 0 } } },
-    },
-  },
-};
 
 const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
-app.post('/v1/jobs', { schema: jsonSchema }, async (req, reply) => {
+app.post('/v1/jobs', { schema: SUBMIT_SCHEMA }, async (req, reply) => {
   const now = new Date();
   const id = await peer.enqueue({ type: req.body.type, input: { kind: 'json', data: req.body.input }, tenant: 'default', correlationId: randomUUID() });
   reply.code(202).header('location', `/v1/jobs/${id}`);
