@@ -284,6 +284,27 @@ describe('sms.send and notification channels', () => {
   });
 });
 
+describe('an upload with notify', () => {
+  it('tells the email given in the form field "notify" when the resume is parsed', async () => {
+    const res = await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'jane.txt', { type: 'resume.parse', notify: JSON.stringify({ email: 'recruiter@example.com' }) });
+    expect(res.status).toBe(202);
+    const { id } = await json(res);
+
+    const mail = await until(() => smtp.messages.find((m) => m.subject === `Job ${id} completed`), 20_000).catch(dumpLogsOnFailure);
+
+    expect(JSON.stringify(mail.to)).toContain('recruiter@example.com');
+    expect(mail.text).toContain(`${stack.baseUrl}/v1/jobs/${id}/result`);
+  });
+
+  it('refuses a webhook given twice, and a notify that is not a JSON object of targets, with a 422 naming the field', async () => {
+    const twice = await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'a.txt', { type: 'resume.parse', callback_url: 'https://example.com/a', notify: JSON.stringify({ webhook: 'https://example.com/b' }) });
+    const junk = await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'a.txt', { type: 'resume.parse', notify: '{"email": "not an address"}' });
+
+    expect([twice.status, (await json(twice)).detail]).toEqual([422, expect.stringContaining('callback_url')]);
+    expect([junk.status, (await json(junk)).detail]).toEqual([422, expect.stringContaining('"notify"')]);
+  });
+});
+
 describe('noop', () => {
   it('is retried after failing attempts and completes on the third', async () => {
     const res = await submitJson(stack.baseUrl, { type: 'noop', max_attempts: 3, input: { ms: 10, fail_attempts: 2 } });

@@ -739,6 +739,14 @@ export interface components {
         WebhookSettings: {
             alert_email: string | null;
         };
+        /** @description Who is told when the job ends: any of a signed webhook, an email, an SMS */
+        NotifyTargets: {
+            /** Format: uri */
+            webhook?: string;
+            /** Format: email */
+            email?: string;
+            sms?: string;
+        };
         /** @description Small searchable JSON: at most 32 keys; values string (≤512), number, boolean or null */
         Metadata: {
             [key: string]: string | number | boolean | null;
@@ -799,6 +807,8 @@ export interface components {
              * @description Webhook called (signed, Standard Webhooks) when the job ends
              */
             callback_url?: string;
+            /** @description Who to tell when the job ends, as a JSON object string: {"webhook", "email", "sms"} (callback_url is its webhook) */
+            notify?: string;
             /** @description Metadata as a JSON object string */
             metadata?: string;
             /** @description Integer 0-1000, higher first */

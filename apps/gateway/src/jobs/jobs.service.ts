@@ -34,7 +34,7 @@ import { UploadTap } from './upload-tap';
 import { createHash } from 'node:crypto';
 import { uuidv7 } from './uuid-v7';
 
-const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'metadata', 'priority']);
+const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'notify', 'metadata', 'priority']);
 
 /**
  * How long past the create deadline the gateway still waits for job-tracker's reply (a busy
@@ -119,7 +119,7 @@ export class JobsService {
         tenant,
         type,
         input: { kind: 'file', file: ref },
-        notify: this.parseField('callback_url', fields.callback_url, (v) => NotifyTargets.parse({ webhook: v })),
+        notify: this.multipartNotify(fields),
         metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(JSON.parse(v))),
         priority: this.parseField('priority', fields.priority, (v) => z.coerce.number().int().min(0).max(1000).parse(v)) ?? 0,
         idempotency: idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(['multipart', canonical(fields), sha256]) } : null,
@@ -199,6 +199,14 @@ export class JobsService {
     if (type === undefined || type === '') throw new ApiProblem(400, ErrorCode.ValidationFailed, `the field "type" is required; one of: ${PUBLIC_JOB_TYPES.join(', ')}`);
     if (!isPublicJobType(type)) throw new ApiProblem(422, ErrorCode.UnknownJobType, `unknown job type "${String(type).slice(0, 64)}"; one of: ${PUBLIC_JOB_TYPES.join(', ')}`);
     return type;
+  }
+
+  /** `notify` (a JSON object, as in a JSON submission) and/or `callback_url` (its webhook, the seed's field). */
+  private multipartNotify(fields: Record<string, string>): NotifyTargets | null {
+    const notify = this.parseField('notify', fields.notify, (v) => NotifyTargets.parse(JSON.parse(v)));
+    const callback = this.parseField('callback_url', fields.callback_url, (v) => NotifyTargets.parse({ webhook: v }));
+    if (notify?.webhook && callback) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'give the webhook once: "callback_url" or "notify" with "webhook", not both');
+    return notify || callback ? { ...notify, ...callback } : null;
   }
 
   private parseField<T>(name: string, value: string | undefined, parse: (v: string) => T): T | null {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { smsOpenApi } from './sms.openapi';
-import { CreateEndpointBody, DeliveryView, EmailSendInput, EndpointView, MAX_WEBHOOK_ENDPOINTS, SecretView, UpdateEndpointBody, WEBHOOK_EVENTS, WebhookSettingsBody, ErrorCode, JOB_SPECS, JOB_TYPES, JSON_INPUT_SCHEMAS, JobListView, JobStatus, JobView, Metadata, PUBLIC_JOB_TYPES, SubmitJobBody } from '@jobdesk/contracts';
+import { CreateEndpointBody, DeliveryView, EmailSendInput, EndpointView, MAX_WEBHOOK_ENDPOINTS, SecretView, UpdateEndpointBody, WEBHOOK_EVENTS, WebhookSettingsBody, ErrorCode, JOB_SPECS, JOB_TYPES, JSON_INPUT_SCHEMAS, JobListView, JobStatus, JobView, Metadata, NotifyTargets, PUBLIC_JOB_TYPES, SubmitJobBody } from '@jobdesk/contracts';
 
 /**
  * The OpenAPI 3.1 document of the gateway, built from the zod schemas in @jobdesk/contracts
@@ -96,6 +96,7 @@ const multipartSchema = (): Json => ({
     type: { type: 'string', enum: FILE_TYPES },
     file: { type: 'string', contentMediaType: 'application/octet-stream', description: `The document; judged by its bytes. resume.parse accepts ${JOB_SPECS['resume.parse'].accepts?.join(', ').toUpperCase()}` },
     callback_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'Webhook called (signed, Standard Webhooks) when the job ends' },
+    notify: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: '#/components/schemas/NotifyTargets' }, description: 'Who to tell when the job ends, as a JSON object string: {"webhook", "email", "sms"} (callback_url is its webhook)' },
     metadata: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: '#/components/schemas/Metadata' }, description: 'Metadata as a JSON object string' },
     priority: { type: 'string', pattern: '^\\d{1,4}$', description: 'Integer 0-1000, higher first' },
   },
@@ -617,6 +618,7 @@ export function buildOpenApiDocument(): Json {
         UpdateWebhookEndpoint: schemaOf(UpdateEndpointBody),
         WebhookSecret: schemaOf(SecretSchema, 'output'),
         WebhookSettings: schemaOf(WebhookSettingsBody),
+        NotifyTargets: { ...schemaOf(NotifyTargets), description: 'Who is told when the job ends: any of a signed webhook, an email, an SMS' },
         Metadata: { ...schemaOf(Metadata), description: 'Small searchable JSON: at most 32 keys; values string (≤512), number, boolean or null' },
         EmailSendInput: schemaOf(EmailSendInput),
         SubmitMultipart: multipartSchema(),
