@@ -49,6 +49,7 @@ describe('JobsService (real PostgreSQL)', () => {
   let onEnqueue: (job: Job) => Promise<void>;
   let jobs: JobsService;
   let storage: ObjectStorage;
+  let deleted: string[];
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -79,7 +80,8 @@ describe('JobsService (real PostgreSQL)', () => {
       has: async (job) => inQueue.has(job.id),
       remove: async () => undefined,
     });
-    storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async () => undefined });
+    deleted = [];
+    storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async (key) => void deleted.push(key) });
     jobs = new JobsService(orm.em, producer, statements, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
   });
 
@@ -346,6 +348,23 @@ describe('JobsService (real PostgreSQL)', () => {
       const seqs = events.broadcasts.filter((b) => b.subject === s.status(req.tenant, req.id)).map((b) => (b.payload as { seq: number | null }).seq);
       const ids = (await jobs.transitions({ tenant: req.tenant, id: req.id, after: 0 })).map((t) => t.seq);
       expect(seqs).toEqual([ids[1], null, ids[2]]);
+    });
+
+    it('deletes the result a worker stored for a job canceled while it ran, and keeps a completed job\'s', async () => {
+      const canceled = createRequest();
+      const kept = createRequest();
+      for (const r of [canceled, kept]) {
+        await jobs.create(r);
+        await jobs.applyEvent(started(r.id));
+      }
+      await jobs.cancel({ tenant: canceled.tenant, id: canceled.id, purge: true });
+      deleted.length = 0;
+
+      await jobs.applyEvent(completed(canceled.id));
+      await jobs.applyEvent(completed(kept.id));
+
+      expect(deleted).toEqual([`results/${canceled.id}.json`]);
+      expect(await findJob(canceled.id)).toMatchObject({ status: 'canceled', result: null });
     });
 
     it('ignores events for a job it does not know', async () => {

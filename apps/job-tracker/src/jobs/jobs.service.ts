@@ -262,7 +262,10 @@ export class JobsService {
       }
       const { job, version } = seen;
       const change = nextState(job, event);
-      if (!change) return this.afterEvent(event, job, false, null);
+      if (!change) {
+        await this.dropResultOfCanceled(job, event);
+        return this.afterEvent(event, job, false, null);
+      }
       const now = new Date();
       const startedAt = change.status === 'processing' && !job.startedAt ? now : job.startedAt;
       const finishedAt = isTerminal(change.status) ? now : job.finishedAt;
@@ -277,6 +280,18 @@ export class JobsService {
       if (startedAt && !job.startedAt) this.waitSeconds.observe({ type: job.type }, (startedAt.getTime() - job.createdAt.getTime()) / 1000);
       return this.afterEvent(event, written.job, true, written.seq);
     }
+  }
+
+  /**
+   * A worker that finished a job canceled (or purged) while it ran has stored a result nobody may
+   * fetch and no retention sweep will find (the row names no result): it is deleted here, so a
+   * purged resume does not stay on disk.
+   */
+  private async dropResultOfCanceled(job: Job, event: WorkerEvent): Promise<void> {
+    if (job.status !== 'canceled' || event.type !== 'job.completed') return;
+    const key = event.data.result.key;
+    if (key !== `results/${job.id}.json` || job.result?.key === key) return;
+    await this.storage.delete(key);
   }
 
   /** `seq`: the id of the transition the event made, null when the status stayed. */
