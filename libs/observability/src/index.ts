@@ -3,3 +3,4 @@ export * from './health';
 export * from './observability.module';
 export * from './log-context';
 export * from './logger';
+export * from './line-buffer';

@@ -1,6 +1,7 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import pino, { type Logger as Pino } from 'pino';
 import { logContext, type LogContext } from './log-context';
+import { bufferedStderr, bufferedStdout } from './line-buffer';
 
 export interface JsonLoggerOptions {
   /** The app's name, on every line. */
@@ -31,6 +32,8 @@ export const REDACTED_KEYS = ['input', 'result', 'email', 'to', 'from', 'phone',
 export class JsonLogger implements LoggerService {
   private readonly pino: Pino;
   private enabled: Set<NestLevel>;
+  /** Whether the line pino is writing is an error's (written at once, not at the loop turn's end). */
+  private urgent = false;
 
   constructor(private readonly opts: JsonLoggerOptions) {
     this.enabled = new Set(ORDER.slice(0, ORDER.indexOf(opts.level) + 1));
@@ -44,7 +47,7 @@ export class JsonLogger implements LoggerService {
         redact: { paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`)], censor: '[redacted]' },
         mixin: () => contextFields(logContext()),
       },
-      (opts.destination as pino.DestinationStream) ?? pino.destination({ dest: 1, sync: true }),
+      (opts.destination as pino.DestinationStream) ?? { write: (line: string) => this.toStdout(line) },
     );
   }
 
@@ -54,6 +57,10 @@ export class JsonLogger implements LoggerService {
   debug(message: unknown, ...params: unknown[]): void { this.write('debug', message, params); }
   verbose(message: unknown, ...params: unknown[]): void { this.write('verbose', message, params); }
   fatal(message: unknown, ...params: unknown[]): void { this.write('fatal', message, params); }
+
+  private toStdout(line: string): void {
+    bufferedStdout().write(line, this.urgent);
+  }
 
   setLogLevels(levels: LogLevel[]): void {
     this.enabled = new Set(levels as NestLevel[]);
@@ -86,7 +93,9 @@ export class JsonLogger implements LoggerService {
     msg = scrub(msg);
 
     if (this.opts.format === 'json') {
+      this.urgent = level === 'error' || level === 'fatal';
       this.pino[NEST_TO_PINO[level]](fields, msg);
+      this.urgent = false;
       return;
     }
     this.writeText(level, msg, fields);
@@ -100,8 +109,11 @@ export class JsonLogger implements LoggerService {
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' ');
     const line = `${new Date().toISOString()} ${NEST_TO_PINO[level].toUpperCase().padEnd(5)} [${this.opts.app}]${context ? ` ${context}:` : ''} ${msg}${kv ? `  ${kv}` : ''}${err?.stack ? `\n${err.stack}` : ''}\n`;
-    const out = this.opts.destination ?? (level === 'error' || level === 'fatal' ? process.stderr : process.stdout);
-    out.write(line);
+    if (this.opts.destination) this.opts.destination.write(line);
+    else if (level === 'error' || level === 'fatal') {
+      bufferedStdout().flush(); // what came before is written before the error
+      bufferedStderr().write(line, true);
+    } else bufferedStdout().write(line);
   }
 }
 
