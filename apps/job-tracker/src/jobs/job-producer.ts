@@ -6,6 +6,9 @@ import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { jobOptions } from '@jobdesk/queue';
 import { currentTraceparent } from '@jobdesk/observability';
 import type { Job } from './job.entity';
+import { Batcher } from './batcher';
+
+type BulkJob = { name: JobType; data: QueuedJob; opts: ReturnType<typeof jobOptions> };
 
 /** Port: hand a committed job to its work queue. */
 export abstract class JobProducer {
@@ -34,18 +37,34 @@ export class BullJobProducer extends JobProducer {
     this.queues = { 'resume.parse': resume, 'email.send': email, 'sms.send': sms, 'sms.inbound': smsInbound, 'sms.confirm-request': smsConfirm, noop };
   }
 
-  async enqueue(job: Job): Promise<void> {
+  enqueue(job: Job): Promise<void> {
     const type = job.type as JobType;
     const data: QueuedJob = { jobId: job.id, tenant: job.tenant, type, input: job.input, correlationId: job.correlationId, attemptBase: job.attemptBase, timeoutMs: job.timeoutMs, traceparent: currentTraceparent() };
     // The BullMQ id is the job id: adding twice is a no-op, which makes re-adding safe.
-    await this.queues[type].add(type, data, jobOptions(type, {
-      jobId: job.id,
-      backoffFactor: this.config.RETRY_BACKOFF_FACTOR,
-      maxAttempts: job.maxAttempts,
-      priority: job.priority,
-      delayMs: job.runAt ? job.runAt.getTime() - Date.now() : 0,
-    }));
+    return this.adds.submit({
+      name: type,
+      data,
+      opts: jobOptions(type, {
+        jobId: job.id,
+        backoffFactor: this.config.RETRY_BACKOFF_FACTOR,
+        maxAttempts: job.maxAttempts,
+        priority: job.priority,
+        delayMs: job.runAt ? job.runAt.getTime() - Date.now() : 0,
+      }),
+    });
   }
+
+  /**
+   * Adds that arrive together go out as one addBulk per queue: one Redis round trip (a MULTI
+   * pipeline) for the batch instead of one per job. An idle tracker adds each job at once.
+   */
+  private readonly adds = new Batcher<BulkJob, void>(async (items) => {
+    const byType = new Map<JobType, BulkJob[]>();
+    for (const it of items) byType.set(it.name, [...(byType.get(it.name) ?? []), it]);
+    const failed = new Map<JobType, Error>();
+    await Promise.all([...byType].map(([type, jobs]) => this.queues[type].addBulk(jobs).catch((e: Error) => void failed.set(type, e))));
+    return items.map((it) => failed.get(it.name));
+  }, { maxBatch: 100, concurrency: 2 });
 
   async has(job: Pick<Job, 'id' | 'type'>): Promise<boolean> {
     const q = this.queues[job.type as JobType];

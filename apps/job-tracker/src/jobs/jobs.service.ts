@@ -250,9 +250,8 @@ export class JobsService {
    * its transition as one compare-and-set statement (tracker replicas, a cancel or a retry in
    * between make it read and decide again), then tell the world. Re-delivered events change
    * nothing but still re-announce a terminal job, in case the process died between commit and
-   * announce.
+   * announce. No ORM context: the hot path's statements have their own pool (JobStatements).
    */
-  @CreateRequestContext()
   async applyEvent(event: WorkerEvent): Promise<void> {
     for (;;) {
       const seen = await this.statements.findVersioned(event.data.jobId);
