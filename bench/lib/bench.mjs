@@ -90,7 +90,10 @@ async function waitHttp(url, child, out, timeoutMs = 90_000) {
  */
 export function spawnNode(script, env, args = []) {
   const out = [];
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_PROFILE=DIR: every process writes a V8 CPU profile to DIR (it is stopped with SIGTERM
+  // so that the profile gets written).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (d) => {
     out.push(String(d));
     if (out.length > 200) out.splice(0, out.length - 200);
@@ -101,7 +104,9 @@ export function spawnNode(script, env, args = []) {
     new Promise((res) => {
       if (child.exitCode !== null || child.signalCode !== null) return res();
       child.once('exit', () => res());
-      child.kill('SIGKILL');
+      if (!profile.length) return child.kill('SIGKILL');
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
     });
   return { child, out, stop, ready: (url, ms) => waitHttp(url, child, out, ms) };
 }
