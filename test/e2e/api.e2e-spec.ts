@@ -160,18 +160,24 @@ describe('cancel, purge and retry', () => {
     expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`, { headers: auth(acme) })).status).toBe(410);
   });
 
-  it('purges the uploaded file of a finished resume job', async () => {
+  it('purges the uploaded file and the result of a finished resume job', async () => {
     const form = new FormData();
     form.append('type', 'resume.parse');
     form.append('file', new Blob([JANE_TXT]), 'jane.txt');
     const { id } = await json(await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: form }));
     await until(async () => (await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }))).status === 'completed');
-    const { readdirSync } = await import('node:fs');
+    const { existsSync, readdirSync } = await import('node:fs');
     const inputs = () => readdirSync(join(stack.env.STORAGE_DIR, 'inputs'));
     expect(inputs()).toContain(id);
+    const result = await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`, { headers: auth(acme) });
+    expect(result.status).toBe(200);
+    expect((await result.json()).basics.name).toBe('Jane Q Doe');
     await fetch(`${stack.baseUrl}/v1/jobs/${id}?purge=true`, { method: 'DELETE', headers: auth(acme) });
     expect(inputs()).not.toContain(id);
-    expect(readdirSync(join(stack.env.STORAGE_DIR, 'results'))).not.toContain(`${id}.json`);
+    // A small result lives in the job's row, a large one in results/: gone from both.
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`, { headers: auth(acme) })).status).toBe(410);
+    const results = join(stack.env.STORAGE_DIR, 'results');
+    expect(existsSync(results) ? readdirSync(results) : []).not.toContain(`${id}.json`);
   });
 
   it('retries a failed job with a fresh attempt budget', async () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JANE, JANE_TXT } from '@jobdesk/testing';
@@ -26,7 +26,8 @@ function jobdesk(args: string[], env: Record<string, string> = {}): Promise<{ co
 }
 
 beforeAll(async () => {
-  stack = await startStack({ AUTH_REQUIRED: 'true' });
+  // Every result a file in storage (no result is kept in the job's row): the other e2e files cover small inline results.
+  stack = await startStack({ AUTH_REQUIRED: 'true', RESULT_INLINE_MAX_BYTES: '0' });
   const r = spawnSync(process.execPath, [join(ROOT, 'dist/apps/job-tracker/src/auth/keys.cli.js'), 'create', '--tenant', 'cli'], { env: stack.env, encoding: 'utf8' });
   expect(r.status).toBe(0);
   key = r.stdout.trim().split('\n').at(-1)!;
@@ -54,6 +55,7 @@ describe('jobdesk CLI', () => {
     const again = await jobdesk(['result', idLine]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).basics.email).toBe(JANE.email);
+    expect(JSON.parse(readFileSync(join(stack.env.STORAGE_DIR, 'results', `${idLine}.json`), 'utf8')).basics.email).toBe(JANE.email);
   });
 
   it('submits without --wait: prints only the id', async () => {

@@ -12,6 +12,7 @@ import { Migration20261203030000 } from './migrations/Migration20261203030000';
 import { Migration20261203040000 } from './migrations/Migration20261203040000';
 import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity';
 import { Migration20261203050000 } from './migrations/Migration20261203050000';
+import { Migration20261204000000 } from './migrations/Migration20261204000000';
 
 /** The one MikroORM configuration, used by the app and by `migrate`. */
 export function ormConfig(env = loadConfig()) {
@@ -32,6 +33,7 @@ export function ormConfig(env = loadConfig()) {
         { name: 'Migration20261203030000', class: Migration20261203030000 },
         { name: 'Migration20261203040000', class: Migration20261203040000 },
         { name: 'Migration20261203050000', class: Migration20261203050000 },
+        { name: 'Migration20261204000000', class: Migration20261204000000 },
       ],
       transactional: true,
       allOrNothing: true,

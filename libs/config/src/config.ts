@@ -57,6 +57,8 @@ export const EnvSchema = z.object({
   S3_SECRET_KEY: z.string().default('minioadmin'),
 
   MAX_UPLOAD_BYTES: int(10 * 1024 * 1024),
+  /** Results up to this size travel in the completed event and are kept in the job's row; larger ones (or all, with 0) are files in storage. */
+  RESULT_INLINE_MAX_BYTES: int(32 * 1024),
   /** Multiplies every retry backoff of the job catalogue (tests make retries fast with 0.01). */
   RETRY_BACKOFF_FACTOR: z.coerce.number().nonnegative().default(1),
   /** Seconds suggested to pollers in Retry-After. */

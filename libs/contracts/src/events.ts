@@ -32,7 +32,11 @@ export const JobProgressEvent = envelope(
   'job.progress',
   z.object({ ...workerBase, progress: z.number().int().min(0).max(100), stage: z.string().optional() }),
 );
-export const JobCompletedEvent = envelope('job.completed', z.object({ ...workerBase, result: ResultRef }));
+/** The result: stored under `key`, or small enough to travel in the event as `body` (the exact bytes, JSON text). */
+export const CompletedResult = ResultRef.extend({ body: z.string().optional() }).refine((r) => (r.key === undefined) !== (r.body === undefined), {
+  message: 'a result has a storage key or an inline body, not both',
+});
+export const JobCompletedEvent = envelope('job.completed', z.object({ ...workerBase, result: CompletedResult }));
 export const JobFailedEvent = envelope(
   'job.failed',
   z.object({ ...workerBase, error: JobError, willRetry: z.boolean() }),

@@ -16,8 +16,11 @@ export const isTerminal = (s: JobStatus): boolean => TERMINAL_STATUSES.includes(
 export const JobError = z.object({ code: z.string(), message: z.string() });
 export type JobError = z.infer<typeof JobError>;
 
-/** Where a finished job's result lives in object storage. */
-export const ResultRef = z.object({ key: z.string(), contentType: z.string(), size: z.number().int().nonnegative() });
+/**
+ * Where a finished job's result lives: `key` in object storage, or, when there is no key, in the
+ * job's own row (results up to RESULT_INLINE_MAX_BYTES: no file per job).
+ */
+export const ResultRef = z.object({ key: z.string().optional(), contentType: z.string(), size: z.number().int().nonnegative() });
 export type ResultRef = z.infer<typeof ResultRef>;
 
 export const JobInput = z.discriminatedUnion('kind', [
@@ -91,6 +94,10 @@ export interface CreateJobReply {
 
 export const GetJobRequest = z.object({ tenant: z.string().min(1), id: z.string() });
 export type GetJobRequest = z.infer<typeof GetJobRequest>;
+
+/** The body of a result kept in the job's row (`tracker.result`); null when there is none (purged, or kept in storage). */
+export const ResultBodyReply = z.object({ body: z.string().nullable() });
+export type ResultBodyReply = z.infer<typeof ResultBodyReply>;
 
 export const CancelJobRequest = z.object({ tenant: z.string().min(1), id: z.string(), purge: z.boolean().default(false) });
 export type CancelJobRequest = z.input<typeof CancelJobRequest>;

@@ -7,6 +7,7 @@ export function subjects(prefix = 'jobdesk') {
   return {
     trackerCreate: `${prefix}.tracker.create`,
     trackerGet: `${prefix}.tracker.get`,
+    trackerResult: `${prefix}.tracker.result`,
     trackerList: `${prefix}.tracker.list`,
     trackerCancel: `${prefix}.tracker.cancel`,
     trackerRetry: `${prefix}.tracker.retry`,

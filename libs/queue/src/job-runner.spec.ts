@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ErrorCode, JOB_SPECS, JobInput, QueuedJob, subjects } from '@jobdesk/contracts';
+import type { AppConfig } from '@jobdesk/config';
 import { Metrics } from '@jobdesk/observability';
 import type { ObjectStorage } from '@jobdesk/storage';
 import { RecordingEventPublisher, strictFake } from '@jobdesk/testing';
@@ -9,6 +10,7 @@ import type { JobContext, JobHandler, JobResult } from './job-handler';
 import { JobRunner } from './job-runner';
 
 const s = subjects('runner_test');
+const INLINE_MAX = 64;
 const jobId = '0190a0a0-0000-7000-8000-0000000000aa';
 const payload: QueuedJob = {
   jobId,
@@ -51,14 +53,29 @@ describe('JobRunner', () => {
         return { size: (body as Buffer).length };
       },
     });
-    runner = new JobRunner(events, storage, s, new Metrics('test'));
+    runner = new JobRunner(events, storage, s, new Metrics('test'), { RESULT_INLINE_MAX_BYTES: INLINE_MAX } as AppConfig);
   });
 
   afterEach(() => jest.useRealTimers());
 
-  it('reports started then completed, with the result stored under the job id', async () => {
+  it('reports started then completed, a small result inside the event and no file', async () => {
     const { job } = fakeJob();
-    const result = { message_id: '<x@jobdesk>' };
+    const result = { message_id: '<x@jobdesk>', note: 'ünïcode' };
+
+    const out = await runner.run(job, handlerDoing(async () => result));
+
+    expect(out).toEqual({ resultKey: null });
+    expect(eventTypes()).toEqual(['job.started', 'job.completed']);
+    const sent = lastEvent().data.result as { body: string; size: number; key?: string };
+    expect(sent.key).toBeUndefined();
+    expect(JSON.parse(sent.body)).toEqual(result);
+    expect(sent.size).toBe(Buffer.byteLength(sent.body)); // bytes, not characters
+    expect(stored.size).toBe(0);
+  });
+
+  it('stores a result larger than RESULT_INLINE_MAX_BYTES under the job id, and the event names its key', async () => {
+    const { job } = fakeJob();
+    const result = { message_id: '<x@jobdesk>', text: 'x'.repeat(INLINE_MAX) };
 
     const out = await runner.run(job, handlerDoing(async () => result));
 
@@ -67,6 +84,7 @@ describe('JobRunner', () => {
     expect(eventTypes()).toEqual(['job.started', 'job.completed']);
     expect(lastEvent().data).toMatchObject({ jobId, tenant: 'acme', attempt: 1, result: { key, contentType: 'application/json', size: stored.get(key)!.body.length } });
     expect(JSON.parse(stored.get(key)!.body.toString())).toEqual(result);
+    expect(lastEvent().data.result).not.toHaveProperty('body');
   });
 
   it('gives every event its own id and the job\'s correlation id', async () => {
@@ -147,7 +165,7 @@ describe('JobRunner', () => {
 
     await jest.advanceTimersByTimeAsync(limit - 1);
 
-    await expect(run).resolves.toEqual({ resultKey: `results/${jobId}.json` });
+    await expect(run).resolves.toEqual({ resultKey: null });
   });
 
   describe('progress', () => {

@@ -5,6 +5,7 @@ import { ErrorCode, JOB_SPECS, QueuedJob, Subjects, WorkerEvent, isJobType } fro
 import { EventPublisher, SUBJECTS } from '@jobdesk/messaging';
 import { ObjectStorage } from '@jobdesk/storage';
 import { childSpan, currentTraceparent, Metrics, withLogContext } from '@jobdesk/observability';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { JobFailure } from './job-failure';
 import { JobHandler, JobContext } from './job-handler';
 
@@ -21,18 +22,22 @@ export class JobRunner {
   private readonly log = new Logger('job-runner');
   private readonly runSeconds;
   private readonly finished;
+  private readonly inlineMaxBytes: number;
 
   constructor(
     private readonly events: EventPublisher,
     private readonly storage: ObjectStorage,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
     metrics: Metrics,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.inlineMaxBytes = config.RESULT_INLINE_MAX_BYTES;
     this.runSeconds = metrics.histogram('jobdesk_job_run_seconds', 'Time a worker spent on one attempt', ['type', 'outcome'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]);
     this.finished = metrics.counter('jobdesk_worker_attempts_total', 'Attempts run by this worker', ['type', 'outcome']);
   }
 
-  async run(job: Job, handler: JobHandler): Promise<{ resultKey: string }> {
+  /** The stored result's key, or null when the result went inline in the completed event. */
+  async run(job: Job, handler: JobHandler): Promise<{ resultKey: string | null }> {
     const payload = QueuedJob.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid job payload: ${payload.error.message}`);
     const q = payload.data;
@@ -42,7 +47,7 @@ export class JobRunner {
     return withLogContext(log, () => this.attempt(job, q, attempt, handler));
   }
 
-  private async attempt(job: Job, q: QueuedJob, attempt: number, handler: JobHandler): Promise<{ resultKey: string }> {
+  private async attempt(job: Job, q: QueuedJob, attempt: number, handler: JobHandler): Promise<{ resultKey: string | null }> {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const base = { jobId: q.jobId, tenant: q.tenant, attempt };
     const started = process.hrtime.bigint();
@@ -71,14 +76,22 @@ export class JobRunner {
 
     try {
       const result = await raceAbort(handler.execute(q.input, ctx), abort.signal);
-      const body = Buffer.from(JSON.stringify(result));
-      // Keyed by job id: a re-run overwrites the same object, never adds a second result.
-      const key = `results/${q.jobId}.json`;
-      await this.storage.put(key, body, { contentType: 'application/json' });
-      await this.emit(q, { type: 'job.completed', data: { ...base, result: { key, contentType: 'application/json', size: body.length } } });
+      const text = JSON.stringify(result) ?? 'null';
+      const size = Buffer.byteLength(text);
+      const contentType = 'application/json';
+      let key: string | undefined;
+      if (size <= this.inlineMaxBytes) {
+        // Small: the event carries it and job-tracker keeps it in the job's row — no file per job.
+        await this.emit(q, { type: 'job.completed', data: { ...base, result: { contentType, size, body: text } } });
+      } else {
+        // Keyed by job id: a re-run overwrites the same object, never adds a second result.
+        key = `results/${q.jobId}.json`;
+        await this.storage.put(key, Buffer.from(text), { contentType });
+        await this.emit(q, { type: 'job.completed', data: { ...base, result: { key, contentType, size } } });
+      }
       this.observe(q.type, 'completed', started);
       this.log.log(`${q.type} attempt ${attempt} completed in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
-      return { resultKey: key };
+      return { resultKey: key ?? null };
     } catch (e) {
       const failure = toFailure(e);
       const willRetry = failure.retryable && !lastAttempt;

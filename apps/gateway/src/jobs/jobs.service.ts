@@ -20,6 +20,7 @@ import {
   NotifyTargets,
   PUBLIC_JOB_TYPES,
   ReceiveInboundRequest,
+  ResultBodyReply,
   smsSubjects,
   Subjects,
   SubmitJobBody,
@@ -156,14 +157,20 @@ export class JobsService {
     return this.rpc.request<TransitionView[]>(this.s.trackerTransitions, { tenant, id, after });
   }
 
-  /** The stored result body of a completed job. */
+  /** The result body of a completed job: from object storage, or from its row (small results). */
   async result(tenant: string, id: string): Promise<{ job: JobRecord; body?: Buffer }> {
     const job = await this.get(tenant, id);
     if (job.status !== 'completed' || !job.result) return { job };
+    const gone = () => new ApiProblem(410, ErrorCode.NotFound, 'the result has been deleted');
+    if (job.result.key === undefined) {
+      const { body } = await this.rpc.request<ResultBodyReply>(this.s.trackerResult, { tenant, id });
+      if (body === null) throw gone();
+      return { job, body: Buffer.from(body) };
+    }
     try {
       return { job, body: await this.storage.get(job.result.key) };
     } catch (e) {
-      if (e instanceof ObjectNotFoundError) throw new ApiProblem(410, ErrorCode.NotFound, 'the result has been deleted');
+      if (e instanceof ObjectNotFoundError) throw gone();
       throw e;
     }
   }

@@ -27,6 +27,14 @@ function run(events: WorkerEvent[]): { state: JobState; path: string[] } {
 }
 
 describe('job state machine', () => {
+  it('takes an inline result body out of the result reference, into resultBody', () => {
+    const inline = ev('job.completed', 1, { result: { contentType: 'application/json', size: 7, body: '{"a":1}' } });
+    expect(nextState({ status: 'processing', attempt: 1, progress: 0 }, inline)).toEqual({
+      status: 'completed', attempt: 1, progress: 100, error: null, result: { contentType: 'application/json', size: 7 }, resultBody: '{"a":1}',
+    });
+    expect(nextState({ status: 'processing', attempt: 1, progress: 0 }, completed(1))).not.toHaveProperty('resultBody');
+  });
+
   it('follows the happy path', () => {
     expect(run([started(1), progress(1, 50), completed(1)])).toEqual({
       state: { status: 'completed', attempt: 1, progress: 100 },

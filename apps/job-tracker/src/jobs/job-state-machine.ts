@@ -15,6 +15,8 @@ export interface JobChange {
   progress: number;
   error?: JobError | null;
   result?: ResultRef;
+  /** A result small enough to be kept in the job's row: its exact bytes (JSON text). */
+  resultBody?: string;
 }
 
 type Rule = (s: JobState, e: WorkerEvent) => JobChange | null;
@@ -55,7 +57,8 @@ function failure(e: WorkerEvent): JobChange | null {
 
 function success(s: JobState, e: WorkerEvent): JobChange | null {
   if (e.type !== 'job.completed') return null;
-  return { status: 'completed', attempt: Math.max(s.attempt, e.data.attempt), progress: 100, error: null, result: e.data.result };
+  const { body, ...result } = e.data.result;
+  return { status: 'completed', attempt: Math.max(s.attempt, e.data.attempt), progress: 100, error: null, result, ...(body === undefined ? {} : { resultBody: body }) };
 }
 
 export function nextState(state: JobState, event: WorkerEvent): JobChange | null {

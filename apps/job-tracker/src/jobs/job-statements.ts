@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
-import { ErrorCode, GetJobRequest, JobRecord } from '@jobdesk/contracts';
+import { ErrorCode, GetJobRequest, JobRecord, ResultBodyReply } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { RpcFailure } from '@jobdesk/messaging';
 import { Job } from './job.entity';
@@ -27,29 +27,13 @@ const CHANGE_COLUMNS: Array<[string, string, (c: PendingChange) => unknown]> = [
   ['set_error', 'boolean', (c) => c.next.error !== undefined],
   ['error', 'jsonb', (c) => json(c.next.error)],
   ['result', 'jsonb', (c) => json(c.next.result ?? null)],
+  ['result_body', 'text', (c) => c.next.resultBody ?? null],
   ['started_at', 'timestamptz', (c) => c.next.startedAt],
   ['finished_at', 'timestamptz', (c) => c.next.finishedAt],
   ['updated_at', 'timestamptz', (c) => c.next.updatedAt],
   ['from_status', 'text', (c) => c.transition?.from ?? null],
   ['event_id', 'text', (c) => c.transition?.eventId ?? null],
 ];
-
-// One job appears once per batch: a job's events are applied one after the other (DurableConsumer).
-const APPLY_SQL = `with v as (
-    select * from unnest(${CHANGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-      as v(${CHANGE_COLUMNS.map(([name]) => `"${name}"`).join(', ')})),
-  u as (
-    update "job" set "status" = v."status", "attempt" = v."attempt", "progress" = v."progress",
-      "error" = case when v."set_error" then v."error" else "job"."error" end,
-      "result" = coalesce(v."result", "job"."result"),
-      "started_at" = v."started_at", "finished_at" = v."finished_at", "updated_at" = v."updated_at"
-    from v
-    where "job"."id" = v."id" and "job"."xmin" = v."version"::xid
-    returning "job".*, v."from_status" as "v_from", v."event_id" as "v_event"),
-  t as (insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
-    select "id", "v_from", "status", "attempt", "v_event", "updated_at" from u where "v_event" is not null
-    returning "id", "job_id")
-  select u.*, t."id"::text as "transition_id" from u left join t on t."job_id" = u."id"`;
 
 /** Thrown by insertQueued when the id or the tenant's Idempotency-Key is taken. */
 export class DuplicateJobError extends Error {}
@@ -63,9 +47,29 @@ const COLUMN_TYPES = {
 } as const;
 type Column = keyof typeof COLUMN_TYPES;
 const JOB_COLUMNS = Object.keys(COLUMN_TYPES) as Column[];
+/** Every column but `result_body`: a status read never carries the result itself. */
+const SELECT_LIST = JOB_COLUMNS.map((c) => `"${c}"`).join(', ');
 /** Each column's entity property (`created_at` → `createdAt`). */
 const PROPERTY_OF: Record<string, string> = Object.fromEntries(JOB_COLUMNS.map((c) => [c, c.replace(/_([a-z])/g, (_, l: string) => l.toUpperCase())]));
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+// One job appears once per batch: a job's events are applied one after the other (DurableConsumer).
+const APPLY_SQL = `with v as (
+    select * from unnest(${CHANGE_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+      as v(${CHANGE_COLUMNS.map(([name]) => `"${name}"`).join(', ')})),
+  u as (
+    update "job" set "status" = v."status", "attempt" = v."attempt", "progress" = v."progress",
+      "error" = case when v."set_error" then v."error" else "job"."error" end,
+      "result" = coalesce(v."result", "job"."result"),
+      "result_body" = coalesce(v."result_body", "job"."result_body"),
+      "started_at" = v."started_at", "finished_at" = v."finished_at", "updated_at" = v."updated_at"
+    from v
+    where "job"."id" = v."id" and "job"."xmin" = v."version"::xid
+    returning ${JOB_COLUMNS.map((c) => `"job"."${c}"`).join(', ')}, v."from_status" as "v_from", v."event_id" as "v_event"),
+  t as (insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
+    select "id", "v_from", "status", "attempt", "v_event", "updated_at" from u where "v_event" is not null
+    returning "id", "job_id")
+  select u.*, t."id"::text as "transition_id" from u left join t on t."job_id" = u."id"`;
 
 const INSERT_VALUE: Record<Column, (j: Job) => unknown> = {
   id: (j) => j.id, tenant: (j) => j.tenant, type: (j) => j.type, status: (j) => j.status ?? 'queued', progress: (j) => j.progress ?? 0,
@@ -122,7 +126,7 @@ export class JobStatements implements OnApplicationShutdown {
     const { rows } = await this.pool.query({
       name: 'jobdesk-job-get',
       // Each key is matched on both columns below; the SQL narrows by both so no other tenant's row is even read.
-      text: 'select * from "job" where "id" = any($1::uuid[]) and "tenant" = any($2::text[])',
+      text: `select ${SELECT_LIST} from "job" where "id" = any($1::uuid[]) and "tenant" = any($2::text[])`,
       values: [keys.map((k) => k.id), keys.map((k) => k.tenant)],
     });
     const byKey = new Map(rows.map((r: { id: string; tenant: string }) => [`${r.tenant}/${r.id}`, r]));
@@ -165,13 +169,21 @@ export class JobStatements implements OnApplicationShutdown {
     });
   }
 
+  /** The body of a result kept in the job's row, or null (none, purged, or in object storage). */
+  async resultBody(req: GetJobRequest): Promise<ResultBodyReply> {
+    if (!Uuid.safeParse(req.id).success) throw new RpcFailure(ErrorCode.NotFound, `no job ${req.id}`, 404);
+    const { rows } = await this.pool.query({ name: 'jobdesk-job-result-body', text: 'select "result_body" from "job" where "id" = $1 and "tenant" = $2', values: [req.id, req.tenant] });
+    if (!rows.length) throw new RpcFailure(ErrorCode.NotFound, `no job ${req.id}`, 404);
+    return { body: rows[0].result_body };
+  }
+
   /** The job and its row version (PostgreSQL's xmin), for a compare-and-set in applyChange; reads that arrive together share a SELECT. */
   findVersioned(id: string): Promise<{ job: Job; version: string } | null> {
     return this.reads.submit(id);
   }
 
   private readonly reads = new Batcher<string, { job: Job; version: string } | null>(async (ids) => {
-    const { rows } = await this.pool.query({ name: 'jobdesk-job-find-versioned', text: 'select *, xmin::text as "row_version" from "job" where "id" = any($1::uuid[])', values: [ids] });
+    const { rows } = await this.pool.query({ name: 'jobdesk-job-find-versioned', text: `select ${SELECT_LIST}, xmin::text as "row_version" from "job" where "id" = any($1::uuid[])`, values: [ids] });
     const byId = new Map<string, { job: Job; version: string }>();
     for (const { row_version: version, ...row } of rows) byId.set(row.id, { job: this.map(row), version });
     return ids.map((id) => byId.get(id) ?? null);

@@ -45,6 +45,10 @@ export class Job {
   @Property({ type: 'json', nullable: true })
   result: ResultRef | null = null;
 
+  /** A small result's exact bytes (JSON text), kept here instead of a file; never loaded unless asked for. */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  resultBody: string | null = null;
+
   @Property({ type: 'json', nullable: true })
   error: JobError | null = null;
 

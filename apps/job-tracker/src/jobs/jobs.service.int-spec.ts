@@ -246,13 +246,15 @@ describe('JobsService (real PostgreSQL)', () => {
       const shortLived = createRequest({ tenant: 'brief' });
       const keptLonger = createRequest({ tenant: 'default-retention' });
       for (const r of [shortLived, keptLonger]) await jobs.create(r);
-      await orm.em.fork().execute(`update job set status = 'completed', finished_at = now() - interval '3 days', result = '{"key":"results/x.json","contentType":"application/json","size":2}'`);
+      await orm.em.fork().execute(`update job set status = 'completed', finished_at = now() - interval '3 days', result = '{"key":"results/x.json","contentType":"application/json","size":2}', result_body = '{}'`);
       await new TenantSettingsService(orm.em).setRetention('brief', 2);
 
       const purged = await jobs.purgeExpired(7);
 
       expect(purged).toBe(1);
       expect(deleted).toEqual(['results/x.json']);
+      expect(await statements.resultBody({ tenant: 'brief', id: shortLived.id })).toEqual({ body: null });
+      expect(await statements.resultBody({ tenant: 'default-retention', id: keptLonger.id })).toEqual({ body: '{}' });
       expect((await findJob(shortLived.id))?.purgedAt).not.toBeNull();
       expect((await findJob(keptLonger.id))?.purgedAt).toBeNull();
       expect(await jobs.purgeExpired(7)).toBe(0);
@@ -261,6 +263,33 @@ describe('JobsService (real PostgreSQL)', () => {
 
   describe('applyEvent', () => {
     const withWebhook = () => createRequest({ notify: { webhook: 'https://hooks.example.com/jobdesk' } });
+
+    it('keeps a small result in the row: its exact bytes by tracker.result, never in a status read, gone after a purge', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      const body = '{"name":"Zoë","skills":["a","b"]}'; // key order and spacing as the worker wrote them
+      const size = Buffer.byteLength(body);
+      await jobs.applyEvent(started(req.id));
+      await jobs.applyEvent(workerEvent('job.completed', req.id, 1, { result: { contentType: 'application/json', size, body } }));
+
+      const read = await statements.get({ tenant: req.tenant, id: req.id });
+      expect(read).toMatchObject({ status: 'completed', result: { contentType: 'application/json', size } });
+      expect(read.result).not.toHaveProperty('key');
+      expect(JSON.stringify(read)).not.toContain('Zoë');
+      expect(await statements.resultBody({ tenant: req.tenant, id: req.id })).toEqual({ body });
+      await expect(statements.resultBody({ tenant: 'other', id: req.id })).rejects.toMatchObject({ status: 404 });
+
+      await jobs.cancel({ tenant: req.tenant, id: req.id, purge: true });
+      expect(await statements.resultBody({ tenant: req.tenant, id: req.id })).toEqual({ body: null });
+      expect(deleted).toEqual([]); // no file was ever written for it
+    });
+
+    it('refuses a completed event with both a storage key and a body, or neither', () => {
+      const result = { contentType: 'application/json', size: 2 };
+      expect(() => completed(randomUUID())).not.toThrow();
+      expect(() => workerEvent('job.completed', randomUUID(), 1, { result: { ...result, key: 'results/x.json', body: '{}' } })).toThrow(/not both/);
+      expect(() => workerEvent('job.completed', randomUUID(), 1, { result })).toThrow(/not both/);
+    });
 
     it('records exactly one completed transition when the completion arrives twice', async () => {
       const req = createRequest();

@@ -161,7 +161,10 @@ export class JobsService {
       } else if (!req.purge) {
         throw new RpcFailure(ErrorCode.JobFinished, `the job already ${job.status}; add ?purge=true to delete its data`, 409);
       }
-      if (req.purge) job.purgedAt ??= new Date();
+      if (req.purge) {
+        job.purgedAt ??= new Date();
+        await em.nativeUpdate(Job, { id: job.id }, { resultBody: null });
+      }
       return { job, canceled: canCancel(from) };
     });
     const { job, canceled } = outcome;
@@ -206,7 +209,7 @@ export class JobsService {
   }
 
   /**
-   * Retention: deletes input and result files of jobs finished longer ago than their tenant's
+   * Retention: deletes the input and the result (file or row) of jobs finished longer ago than their tenant's
    * retention (tenant_settings, set with `npm run keys -- retention`), or `defaultDays`.
    */
   @CreateRequestContext()
@@ -223,6 +226,7 @@ export class JobsService {
       await this.purgeFiles(job);
       job.purgedAt = new Date();
     }
+    await this.em.nativeUpdate(Job, { id: { $in: jobs.map((j) => j.id) } }, { resultBody: null });
     await this.em.flush();
     return jobs.length;
   }

@@ -51,6 +51,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     this.subs = [
       serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, about((req) => this.jobs.create(req))),
       serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.statements.get(req))),
+      serveRpc(this.nc, this.s.trackerResult, 'job-tracker', GetJobRequest, about((req) => this.statements.resultBody(req))),
       serveRpc(this.nc, this.s.trackerList, 'job-tracker', ListJobsRequest, about((req) => this.jobs.list(req))),
       serveRpc(this.nc, this.s.trackerCancel, 'job-tracker', CancelJobRequest, about((req) => this.jobs.cancel(req))),
       serveRpc(this.nc, this.s.trackerRetry, 'job-tracker', RetryJobRequest, about((req) => this.jobs.retry(req))),
