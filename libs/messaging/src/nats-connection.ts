@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { connect, NatsConnection } from 'nats';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { coalesceNatsWrites } from './coalesce-writes';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const APP_NAME = Symbol('APP_NAME');
 
 export async function connectNats(config: AppConfig, name: string): Promise<NatsConnection> {
+  if (!coalesceNatsWrites()) new Logger('nats').warn('this nats.js version is not the one coalesceNatsWrites knows: one write per command batch as before');
   const nc = await connect({
     servers: config.NATS_URL.split(','),
     name,
