@@ -91,3 +91,18 @@ export class Job {
   @Property({ type: 'timestamptz', nullable: true })
   finishedAt: Date | null = null;
 }
+
+/**
+ * A job as plain data, with the entity's defaults: what the hot paths (JobStatements) read and
+ * write. Not an entity instance: MikroORM's prototype setters make every property assignment on
+ * one build its change-tracking helper, which cost the tracker more than the row's statement.
+ */
+export function plainJob(fields: Pick<Job, 'id' | 'tenant' | 'type' | 'maxAttempts' | 'input' | 'correlationId'> & Partial<Job>): Job {
+  const now = new Date();
+  return {
+    status: 'queued', progress: 0, attempt: 0, priority: 0, notify: null, metadata: null, result: null, resultBody: null, error: null,
+    idempotencyKey: null, requestHash: null, attemptBase: 0, timeoutMs: null, purgedAt: null, redeliveries: 0,
+    createdAt: now, updatedAt: now, runAt: null, startedAt: null, finishedAt: null,
+    ...fields,
+  };
+}

@@ -25,7 +25,7 @@ import { ObjectStorage } from '@jobdesk/storage';
 import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { currentTraceparent, Metrics } from '@jobdesk/observability';
 import { z } from 'zod';
-import { Job } from './job.entity';
+import { Job, plainJob } from './job.entity';
 import { JobTransition } from './job-transition.entity';
 import { canCancel, nextState } from './job-state-machine';
 import { decodeCursor, encodeCursor } from './list-cursor';
@@ -66,15 +66,14 @@ export class JobsService {
    * reconciler re-adds it. With an Idempotency-Key, the unique index decides the race between
    * concurrent duplicates: one insert wins, the others read and return the winner.
    */
-  @CreateRequestContext()
   async create(req: CreateJob): Promise<CreateJobReply> {
     if (!isJobType(req.type)) throw new RpcFailure(ErrorCode.UnknownJobType, `unknown job type: ${req.type}`, 422);
     if (req.idempotency) {
-      const earlier = await this.em.findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key });
+      const earlier = await this.em.fork().findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key });
       if (earlier) return this.replay(earlier, req);
     }
-    // A plain instance, never managed: JobStatements writes it (the entity factory cost more than the INSERT).
-    const job = Object.assign(new Job(), {
+    // Plain data, never managed: JobStatements writes it (the entity factory cost more than the INSERT).
+    const job = plainJob({
       id: req.id,
       tenant: req.tenant,
       type: req.type,
@@ -104,9 +103,10 @@ export class JobsService {
       await this.statements.insertQueued(job, () => expired('commit'));
     } catch (e) {
       if (!(e instanceof DuplicateJobError)) throw e;
+      const em = this.em.fork();
       const existing = req.idempotency
-        ? await this.em.findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key })
-        : await this.em.findOne(Job, { id: req.id, tenant: req.tenant });
+        ? await em.findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key })
+        : await em.findOne(Job, { id: req.id, tenant: req.tenant });
       if (!existing) throw new RpcFailure(ErrorCode.ValidationFailed, 'job id already used', 409);
       return this.replay(existing, req);
     }
