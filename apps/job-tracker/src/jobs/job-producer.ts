@@ -64,7 +64,7 @@ export class BullJobProducer extends JobProducer {
     const failed = new Map<JobType, Error>();
     await Promise.all([...byType].map(([type, jobs]) => this.queues[type].addBulk(jobs).catch((e: Error) => void failed.set(type, e))));
     return items.map((it) => failed.get(it.name));
-  }, { maxBatch: 100, concurrency: 2 });
+  }, { maxBatch: 100, concurrency: 1 });
 
   async has(job: Pick<Job, 'id' | 'type'>): Promise<boolean> {
     const q = this.queues[job.type as JobType];

@@ -65,7 +65,7 @@ const APPLY_SQL = `with v as (
       "started_at" = v."started_at", "finished_at" = v."finished_at", "updated_at" = v."updated_at"
     from v
     where "job"."id" = v."id" and "job"."xmin" = v."version"::xid
-    returning ${JOB_COLUMNS.map((c) => `"job"."${c}"`).join(', ')}, v."from_status" as "v_from", v."event_id" as "v_event"),
+    returning ${JOB_COLUMNS.map((c) => `"job"."${c}"`).join(', ')}, "job".xmin::text as "row_version", v."from_status" as "v_from", v."event_id" as "v_event"),
   t as (insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
     select "id", "v_from", "status", "attempt", "v_event", "updated_at" from u where "v_event" is not null
     returning "id", "job_id")
@@ -85,10 +85,10 @@ const INSERT_SQL = `with j as (
     insert into "job" (${JOB_COLUMNS.map((c) => `"${c}"`).join(', ')})
     select * from unnest(${JOB_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(', ')})
     on conflict do nothing
-    returning "id", "status", "created_at"),
+    returning "id", "status", "created_at", xmin::text as "row_version"),
   t as (insert into "job_transition" ("job_id", "from_status", "to_status", "attempt", "event_id", "at")
     select "id", null, "status", 0, null, "created_at" from j)
-  select "id" from j`;
+  select "id", "row_version" from j`;
 
 /**
  * The job table's hot paths — the status read every client polls, the insert behind every 202,
@@ -134,7 +134,7 @@ export class JobStatements implements OnApplicationShutdown {
       const row = byKey.get(`${k.tenant}/${k.id}`);
       return row ? this.map(row) : null;
     });
-  }, { maxBatch: 100, concurrency: 2 });
+  }, { maxBatch: 100, concurrency: 1 });
 
   /**
    * INSERTs the job and its first transition. Concurrent creates share one statement (group
@@ -146,7 +146,7 @@ export class JobStatements implements OnApplicationShutdown {
     return this.inserts.submit({ job, beforeSend });
   }
 
-  private readonly inserts = new Batcher<{ job: Job; beforeSend: () => void }, void>((items) => this.insertMany(items), { maxBatch: 100, concurrency: 2 });
+  private readonly inserts = new Batcher<{ job: Job; beforeSend: () => void }, void>((items) => this.insertMany(items), { maxBatch: 100, concurrency: 1 });
 
   private async insertMany(items: Array<{ job: Job; beforeSend: () => void }>): Promise<Array<void | Error>> {
     return this.withClient(async (client) => {
@@ -164,7 +164,11 @@ export class JobStatements implements OnApplicationShutdown {
       const columns = JOB_COLUMNS.map((c) => live.map((job) => INSERT_VALUE[c](job)));
       const { rows } = await client.query({ name: 'jobdesk-job-insert', text: INSERT_SQL, values: columns });
       // ON CONFLICT DO NOTHING: a job whose id or Idempotency-Key is taken comes back missing.
-      const inserted = new Set(rows.map((r: { id: string }) => r.id));
+      const inserted = new Map<string, string>(rows.map((r: { id: string; row_version: string }) => [r.id, r.row_version]));
+      for (const job of live) {
+        const version = inserted.get(job.id);
+        if (version) this.remember(job, version);
+      }
       return items.map((it, i) => answers[i] ?? (inserted.has(it.job.id) ? undefined : new DuplicateJobError(`job ${it.job.id} exists`)));
     });
   }
@@ -177,9 +181,30 @@ export class JobStatements implements OnApplicationShutdown {
     return { body: rows[0].result_body };
   }
 
-  /** The job and its row version (PostgreSQL's xmin), for a compare-and-set in applyChange; reads that arrive together share a SELECT. */
+  /**
+   * The job and its row version (PostgreSQL's xmin), for a compare-and-set in applyChange: as this
+   * tracker last wrote it, or read (reads that arrive together share a SELECT). A remembered
+   * version that is no longer the row's (a cancel, a retry, another replica) only makes the
+   * compare-and-set fail, and the caller reads again.
+   */
   findVersioned(id: string): Promise<{ job: Job; version: string } | null> {
-    return this.reads.submit(id);
+    const known = this.written.get(id);
+    return known ? Promise.resolve(known) : this.reads.submit(id);
+  }
+
+  /**
+   * Jobs this tracker created or changed and that have not ended, with their row version: the
+   * next worker event for one needs no SELECT (a job's events were a read and a write each; the
+   * read is now only for jobs another writer touched). Bounded; the oldest go first.
+   */
+  private readonly written = new Map<string, { job: Job; version: string }>();
+  static readonly REMEMBER = 20_000;
+
+  private remember(job: Job, version: string): void {
+    this.written.delete(job.id);
+    if (job.status === 'completed' || job.status === 'failed' || job.status === 'canceled') return;
+    this.written.set(job.id, { job, version });
+    if (this.written.size > JobStatements.REMEMBER) this.written.delete(this.written.keys().next().value!);
   }
 
   private readonly reads = new Batcher<string, { job: Job; version: string } | null>(async (ids) => {
@@ -187,7 +212,7 @@ export class JobStatements implements OnApplicationShutdown {
     const byId = new Map<string, { job: Job; version: string }>();
     for (const { row_version: version, ...row } of rows) byId.set(row.id, { job: this.map(row), version });
     return ids.map((id) => byId.get(id) ?? null);
-  }, { maxBatch: 100, concurrency: 2 });
+  }, { maxBatch: 100, concurrency: 1 });
 
   /**
    * Writes a state-machine change to the job, with its transition row when `transition` is
@@ -200,15 +225,19 @@ export class JobStatements implements OnApplicationShutdown {
     return this.changes.submit({ id, version, next, transition });
   }
 
-  private readonly changes = new Batcher<PendingChange, { job: Job; seq: number | null } | null>((items) => this.applyMany(items), { maxBatch: 100, concurrency: 2 });
+  private readonly changes = new Batcher<PendingChange, { job: Job; seq: number | null } | null>((items) => this.applyMany(items), { maxBatch: 100, concurrency: 1 });
 
   private async applyMany(items: PendingChange[]): Promise<Array<{ job: Job; seq: number | null } | null>> {
     const columns = CHANGE_COLUMNS.map(([, , value]) => items.map((c) => value(c)));
     const { rows } = await this.pool.query({ name: 'jobdesk-job-apply', text: APPLY_SQL, values: columns });
     const byId = new Map<string, { job: Job; seq: number | null }>();
-    for (const { transition_id: seq, v_from: _from, v_event: _event, ...row } of rows) {
-      byId.set(row.id, { job: this.map(row), seq: seq === null ? null : Number(seq) });
+    for (const { transition_id: seq, v_from: _from, v_event: _event, row_version: version, ...row } of rows) {
+      const job = this.map(row);
+      byId.set(row.id, { job, seq: seq === null ? null : Number(seq) });
+      this.remember(job, version);
     }
+    // A change that lost its compare-and-set: what we remembered is stale.
+    for (const it of items) if (!byId.has(it.id)) this.written.delete(it.id);
     return items.map((it) => byId.get(it.id) ?? null);
   }
 

@@ -284,6 +284,32 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(deleted).toEqual([]); // no file was ever written for it
     });
 
+    it('applies the events of a job it created without reading the row again, and reads it when another writer got there first', async () => {
+      const pool = (statements as unknown as { pool: { query: (q: { name?: string }) => Promise<unknown> } }).pool;
+      const query = jest.spyOn(pool, 'query');
+      const reads = () => query.mock.calls.filter(([q]) => q.name === 'jobdesk-job-find-versioned').length;
+      try {
+        const mine = createRequest();
+        await jobs.create(mine);
+        for (const e of [started(mine.id), progress(mine.id, 50), completed(mine.id)]) await jobs.applyEvent(e);
+        expect(await transitions(mine.id)).toEqual(['queued', 'processing', 'completed']);
+        expect(reads()).toBe(0);
+
+        // A cancel through the ORM changes the row behind the remembered version: the event's
+        // compare-and-set fails, the row is read, and the cancel wins.
+        const other = createRequest();
+        await jobs.create(other);
+        await jobs.applyEvent(started(other.id));
+        await jobs.cancel({ tenant: other.tenant, id: other.id, purge: false });
+        await jobs.applyEvent(completed(other.id));
+        expect(reads()).toBe(1);
+        expect(await findJob(other.id)).toMatchObject({ status: 'canceled' });
+        expect(await transitions(other.id)).toEqual(['queued', 'processing', 'canceled']);
+      } finally {
+        query.mockRestore();
+      }
+    });
+
     it('refuses a completed event with both a storage key and a body, or neither', () => {
       const result = { contentType: 'application/json', size: 2 };
       expect(() => completed(randomUUID())).not.toThrow();
