@@ -198,11 +198,9 @@ describe('cancel, purge and retry', () => {
 });
 
 describe('live status over SSE', () => {
-  it('streams queued → processing → completed for a resume job, and resumes after Last-Event-ID', async () => {
-    const form = new FormData();
-    form.append('type', 'resume.parse');
-    form.append('file', new Blob([JANE_TXT]), 'jane.txt');
-    const { id } = await json(await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: form }));
+  it('streams queued → processing → completed, and resumes after Last-Event-ID', async () => {
+    // Longer than STARTED_EVENT_AFTER_MS (50 ms): the worker announces the attempt's start.
+    const { id } = await json(await post(acme, { type: 'noop', input: { ms: 300 } }));
     const url = `${stack.baseUrl}/v1/jobs/${id}/events`;
     const full = await readSse(url, auth(acme, { 'last-event-id': '0' }), { until: (e) => e.event === 'status' && e.data.status === 'completed' });
     expect(full.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -219,6 +217,15 @@ describe('live status over SSE', () => {
     // A fresh client on a finished job gets its current status and the stream ends.
     const late = await readSse(url, auth(acme));
     expect(late.events.map((e) => e.data.status)).toEqual(['completed']);
+  });
+
+  it('goes from queued straight to completed for an attempt shorter than STARTED_EVENT_AFTER_MS, with its start time', async () => {
+    const { id } = await json(await post(acme, { type: 'noop', input: { ms: 0 } }));
+    const seen = await readSse(`${stack.baseUrl}/v1/jobs/${id}/events`, auth(acme, { 'last-event-id': '0' }), { until: (e) => e.event === 'status' && e.data.status === 'completed' });
+    expect(seen.events.filter((e) => e.event === 'status').map((e) => e.data.status)).toEqual(['queued', 'completed']);
+    const job = await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }));
+    expect(Date.parse(job.started_at)).toBeGreaterThanOrEqual(Date.parse(job.created_at));
+    expect(Date.parse(job.started_at)).toBeLessThanOrEqual(Date.parse(job.finished_at));
   });
 
   it('sends live changes as they happen', async () => {

@@ -65,6 +65,11 @@ export const EnvSchema = z.object({
   POLL_AFTER_S: int(1),
 
   WORKER_CONCURRENCY: int(4),
+  /**
+   * A worker tells job-tracker an attempt started (status processing) once it has run this long;
+   * a shorter attempt goes from queued straight to its end, one event instead of two. 0: at once.
+   */
+  STARTED_EVENT_AFTER_MS: int(50),
   PARSER_THREADS: int(2),
   PARSER_MAX_PAGES: int(20),
   PARSER_TIMEOUT_MS: int(60_000),

@@ -36,10 +36,15 @@ export const JobProgressEvent = envelope(
 export const CompletedResult = ResultRef.extend({ body: z.string().optional() }).refine((r) => (r.key === undefined) !== (r.body === undefined), {
   message: 'a result has a storage key or an inline body, not both',
 });
-export const JobCompletedEvent = envelope('job.completed', z.object({ ...workerBase, result: CompletedResult }));
+/**
+ * When the attempt started (ISO 8601). A worker announces `job.started` only for an attempt that
+ * runs longer than STARTED_EVENT_AFTER_MS; a shorter one ends with this on its last event.
+ */
+const attemptStartedAt = { startedAt: z.string().datetime({ offset: true }).optional() };
+export const JobCompletedEvent = envelope('job.completed', z.object({ ...workerBase, ...attemptStartedAt, result: CompletedResult }));
 export const JobFailedEvent = envelope(
   'job.failed',
-  z.object({ ...workerBase, error: JobError, willRetry: z.boolean() }),
+  z.object({ ...workerBase, ...attemptStartedAt, error: JobError, willRetry: z.boolean() }),
 );
 
 /** What workers report about a job, in the order they happen. */

@@ -168,6 +168,63 @@ describe('JobRunner', () => {
     await expect(run).resolves.toEqual({ resultKey: null });
   });
 
+  describe('with STARTED_EVENT_AFTER_MS', () => {
+    const AFTER = 50;
+    let delayed: JobRunner;
+    beforeEach(() => {
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+      delayed = new JobRunner(events, strictFake<ObjectStorage>('ObjectStorage', {}), s, new Metrics('test'), { RESULT_INLINE_MAX_BYTES: INLINE_MAX, STARTED_EVENT_AFTER_MS: AFTER } as AppConfig);
+    });
+    const after = (ms: number, value: JobResult) => handlerDoing(() => new Promise((resolve) => setTimeout(() => resolve(value), ms)));
+
+    it('ends a short attempt with one event that says when it started', async () => {
+      const before = Date.now();
+      await delayed.run(fakeJob().job, handlerDoing(async () => ({ ok: true })));
+      expect(eventTypes()).toEqual(['job.completed']);
+      expect(Date.parse(lastEvent().data.startedAt as string)).toBeGreaterThanOrEqual(before);
+    });
+
+    it('announces started once the attempt has run that long, and the end no longer carries startedAt', async () => {
+      const run = delayed.run(fakeJob().job, after(AFTER + 10, { ok: true }));
+      await jest.advanceTimersByTimeAsync(AFTER);
+      expect(eventTypes()).toEqual(['job.started']);
+      await jest.advanceTimersByTimeAsync(10);
+      await run;
+      expect(eventTypes()).toEqual(['job.started', 'job.completed']);
+      expect(lastEvent().data).not.toHaveProperty('startedAt');
+    });
+
+    it('announces started before the first progress report, however early', async () => {
+      await delayed.run(fakeJob().job, handlerDoing(async (_input, ctx) => {
+        await ctx.reportProgress(100);
+        return {};
+      }));
+      expect(eventTypes()).toEqual(['job.started', 'job.progress', 'job.completed']);
+    });
+
+    it('ends a short failed attempt with one failed event carrying startedAt', async () => {
+      await expect(delayed.run(fakeJob().job, handlerDoing(async () => Promise.reject(new Error('boom'))))).rejects.toThrow('boom');
+      expect(eventTypes()).toEqual(['job.failed']);
+      expect(lastEvent().data).toMatchObject({ willRetry: true, startedAt: expect.any(String) });
+    });
+
+    it('fails the attempt when started could not be stored, and still reports the failure', async () => {
+      let calls = 0;
+      const flaky = strictFake<RecordingEventPublisher>('EventPublisher', {
+        publish: async (subject: string, event: unknown) => {
+          if (++calls === 1) throw new Error('JetStream unavailable');
+          return events.publish(subject, event as never);
+        },
+      });
+      const r = new JobRunner(flaky, strictFake<ObjectStorage>('ObjectStorage', {}), s, new Metrics('test'), { RESULT_INLINE_MAX_BYTES: INLINE_MAX, STARTED_EVENT_AFTER_MS: AFTER } as AppConfig);
+      const run = r.run(fakeJob().job, after(AFTER + 10, { ok: true }));
+      const settled = run.catch((e: Error) => e);
+      await jest.advanceTimersByTimeAsync(AFTER + 10);
+      expect(String(await settled)).toContain('JetStream unavailable');
+      expect(eventTypes()).toEqual(['job.failed']);
+    });
+  });
+
   describe('progress', () => {
     async function runReporting(report: (ctx: JobContext) => Promise<void>) {
       jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });

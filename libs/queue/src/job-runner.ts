@@ -23,6 +23,7 @@ export class JobRunner {
   private readonly runSeconds;
   private readonly finished;
   private readonly inlineMaxBytes: number;
+  private readonly startedAfterMs: number;
 
   constructor(
     private readonly events: EventPublisher,
@@ -32,6 +33,7 @@ export class JobRunner {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.inlineMaxBytes = config.RESULT_INLINE_MAX_BYTES;
+    this.startedAfterMs = config.STARTED_EVENT_AFTER_MS;
     this.runSeconds = metrics.histogram('jobdesk_job_run_seconds', 'Time a worker spent on one attempt', ['type', 'outcome'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]);
     this.finished = metrics.counter('jobdesk_worker_attempts_total', 'Attempts run by this worker', ['type', 'outcome']);
   }
@@ -51,9 +53,27 @@ export class JobRunner {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const base = { jobId: q.jobId, tenant: q.tenant, attempt };
     const started = process.hrtime.bigint();
+    const startedAt = new Date().toISOString();
     const timeoutMs = q.timeoutMs ?? (isJobType(q.type) ? JOB_SPECS[q.type].policy.timeoutMs : 60_000);
 
-    await this.emit(q, { type: 'job.started', data: base });
+    // `job.started` only for an attempt still running after STARTED_EVENT_AFTER_MS (or that
+    // reports progress before): a short one is a single event, its end, carrying startedAt. Any
+    // event after `started` waits until `started` is stored, so job-tracker sees them in order.
+    let startedEvent: Promise<void> | undefined;
+    const announceStarted = (): Promise<void> => {
+      if (!startedEvent) {
+        startedEvent = this.emit(q, { type: 'job.started', data: base });
+        startedEvent.catch(() => undefined); // awaited (and its failure seen) before the attempt's next event
+      }
+      return startedEvent;
+    };
+    const startTimer = this.startedAfterMs > 0 ? setTimeout(announceStarted, this.startedAfterMs) : undefined;
+    if (!startTimer) await announceStarted();
+    const ending = async () => {
+      clearTimeout(startTimer);
+      if (startedEvent) await startedEvent;
+      return startedEvent ? {} : { startedAt };
+    };
 
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new JobFailure(ErrorCode.Timeout, `attempt took longer than ${timeoutMs} ms`, true)), timeoutMs);
@@ -70,24 +90,26 @@ export class JobRunner {
         lastProgressAt = now;
         const progress = Math.max(0, Math.min(100, Math.round(pct)));
         await job.updateProgress(progress);
+        await announceStarted();
         await this.emit(q, { type: 'job.progress', data: { ...base, progress, stage } });
       },
     };
 
     try {
       const result = await raceAbort(handler.execute(q.input, ctx), abort.signal);
+      const end = await ending();
       const text = JSON.stringify(result) ?? 'null';
       const size = Buffer.byteLength(text);
       const contentType = 'application/json';
       let key: string | undefined;
       if (size <= this.inlineMaxBytes) {
         // Small: the event carries it and job-tracker keeps it in the job's row — no file per job.
-        await this.emit(q, { type: 'job.completed', data: { ...base, result: { contentType, size, body: text } } });
+        await this.emit(q, { type: 'job.completed', data: { ...base, ...end, result: { contentType, size, body: text } } });
       } else {
         // Keyed by job id: a re-run overwrites the same object, never adds a second result.
         key = `results/${q.jobId}.json`;
         await this.storage.put(key, Buffer.from(text), { contentType });
-        await this.emit(q, { type: 'job.completed', data: { ...base, result: { key, contentType, size } } });
+        await this.emit(q, { type: 'job.completed', data: { ...base, ...end, result: { key, contentType, size } } });
       }
       this.observe(q.type, 'completed', started);
       this.log.log(`${q.type} attempt ${attempt} completed in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
@@ -97,11 +119,13 @@ export class JobRunner {
       const willRetry = failure.retryable && !lastAttempt;
       this.observe(q.type, willRetry ? 'retry' : 'failed', started);
       this.log.warn(`job ${q.jobId} attempt ${attempt} failed (${failure.code}): ${failure.message.slice(0, 200)}${willRetry ? ' — will retry' : ''}`);
-      await this.emit(q, { type: 'job.failed', data: { ...base, error: { code: failure.code, message: failure.message }, willRetry } });
+      const end = await ending().catch(() => ({ startedAt }));
+      await this.emit(q, { type: 'job.failed', data: { ...base, ...end, error: { code: failure.code, message: failure.message }, willRetry } });
       if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
       throw failure;
     } finally {
       clearTimeout(timer);
+      clearTimeout(startTimer);
     }
   }
 

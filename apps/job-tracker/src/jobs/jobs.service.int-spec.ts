@@ -310,6 +310,17 @@ describe('JobsService (real PostgreSQL)', () => {
       }
     });
 
+    it('takes a short attempt from queued straight to completed, its start time from the event', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      const startedAt = new Date(Date.now() - 30).toISOString();
+      await jobs.applyEvent(workerEvent('job.completed', req.id, 1, { startedAt, result: { contentType: 'application/json', size: 2, body: '{}' } }));
+      const job = await findJob(req.id);
+      expect(job).toMatchObject({ status: 'completed', attempt: 1 });
+      expect(job!.startedAt!.toISOString()).toBe(startedAt);
+      expect(await transitions(req.id)).toEqual(['queued', 'completed']);
+    });
+
     it('refuses a completed event with both a storage key and a body, or neither', () => {
       const result = { contentType: 'application/json', size: 2 };
       expect(() => completed(randomUUID())).not.toThrow();

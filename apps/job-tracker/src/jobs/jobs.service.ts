@@ -270,7 +270,9 @@ export class JobsService {
         return this.afterEvent(event, job, false, null);
       }
       const now = new Date();
-      const startedAt = change.status === 'processing' && !job.startedAt ? now : job.startedAt;
+      // A short attempt sends no job.started: its end says when it started.
+      const reportedStart = 'startedAt' in event.data && event.data.startedAt ? new Date(event.data.startedAt) : null;
+      const startedAt = job.startedAt ?? (reportedStart ?? (change.status === 'processing' ? now : null));
       const finishedAt = isTerminal(change.status) ? now : job.finishedAt;
       const statusChanged = change.status !== job.status;
       const written = await this.statements.applyChange(
