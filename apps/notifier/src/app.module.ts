@@ -11,6 +11,7 @@ import { WebhookDeliverProcessor } from './webhooks/webhook-deliver.processor';
 import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
 import { SigningSecrets } from './webhooks/signing-secrets';
 import { SmsModule } from './sms/sms.module';
+import { DELIVERY_PRODUCER, DeliveryProducer } from './webhooks/delivery-producer';
 
 @Module({
   imports: [
@@ -25,6 +26,8 @@ import { SmsModule } from './sms/sms.module';
     NotificationsConsumer,
     WebhookDeliverProcessor,
     SigningSecrets,
+    DeliveryProducer,
+    { provide: DELIVERY_PRODUCER, inject: [DeliveryProducer], useFactory: (p: DeliveryProducer) => p.queue },
     { provide: WebhookClient, useClass: FetchWebhookClient },
     { provide: QueueDepthSampler, inject: [Metrics, getQueueToken('webhook.deliver')], useFactory: (m: Metrics, q: Queue) => new QueueDepthSampler([q], m) },
     {

@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +6,7 @@ import { CreateJobReply, CreateJobRequest, JobFinishedNotification, Subjects, We
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { DurableConsumer, NATS_CONNECTION, RpcClient, SUBJECTS, validated } from '@jobdesk/messaging';
 import { childSpan, currentTraceparent, withLogContext } from '@jobdesk/observability';
+import { DELIVERY_PRODUCER } from './delivery-producer';
 
 /** Notifications fanned out at once (each one job's: one subject, so a job's are still in order). */
 const FAN_OUT_CONCURRENCY = 32;
@@ -24,7 +24,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SUBJECTS) private readonly s: Subjects,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectQueue('webhook.deliver') private readonly deliveries: Queue,
+    @Inject(DELIVERY_PRODUCER) private readonly deliveries: Queue,
     private readonly rpc: RpcClient,
   ) {}
 

@@ -9,6 +9,7 @@ import { childSpan, Metrics, withLogContext } from '@jobdesk/observability';
 import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 import { SigningSecrets } from './signing-secrets';
 import { redactUrl } from './redact-url';
+import { CoalescingPublisher } from './coalescing-publisher';
 
 /** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
 @Processor('webhook.deliver', {
@@ -19,15 +20,18 @@ export class WebhookDeliverProcessor extends WorkerHost {
   private readonly logger = new Logger('webhooks');
   private readonly deliveries;
   private readonly latency;
+  /** The delivery log's events, the attempts that end in the same turn published in one write. */
+  private readonly log: CoalescingPublisher;
 
   constructor(
     private readonly client: WebhookClient,
     private readonly secrets: SigningSecrets,
-    private readonly events: EventPublisher,
+    events: EventPublisher,
     @Inject(SUBJECTS) private readonly s: Subjects,
     metrics: Metrics,
   ) {
     super();
+    this.log = new CoalescingPublisher(events);
     this.deliveries = metrics.counter('jobdesk_webhook_deliveries_total', 'Webhook delivery attempts', ['outcome']);
     this.latency = metrics.histogram('jobdesk_webhook_delivery_seconds', 'Webhook request time', [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   }
@@ -79,6 +83,6 @@ export class WebhookDeliverProcessor extends WorkerHost {
         final: out.ok || out.final || attempt >= (job.opts.attempts ?? 1),
       },
     };
-    await this.events.publish(this.s.deliveries(d.jobId), event).catch((e) => this.logger.warn(`delivery log event lost: ${(e as Error).message}`));
+    await this.log.publish(this.s.deliveries(d.jobId), event).catch((e) => this.logger.warn(`delivery log event lost: ${(e as Error).message}`));
   }
 }
