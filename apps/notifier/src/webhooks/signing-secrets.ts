@@ -1,9 +1,15 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection, Subscription } from 'nats';
 import { SigningSecretsReply, SigningSecretsRequest, Subjects, WebhooksChanged } from '@jobdesk/contracts';
-import { NATS_CONNECTION, RpcClient, SUBJECTS } from '@jobdesk/messaging';
+import { NATS_CONNECTION, RpcClient, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const TTL_MS = 5_000;
+/**
+ * How long one lookup keeps trying while job-tracker does not answer (a blip, a restart); after
+ * that the deliveries waiting for it pause (webhook-deliver.processor) without using an attempt.
+ */
+const UNAVAILABLE_RETRY_MS = 1_000;
 
 /**
  * The secrets a delivery is signed with, from job-tracker (which owns them), cached for a few
@@ -44,12 +50,24 @@ export class SigningSecrets implements OnApplicationBootstrap, OnModuleDestroy {
     const key = `${req.tenant}\u0000${req.endpointId ?? ''}`;
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.reply;
-    const reply = this.rpc.request<SigningSecretsReply>(this.s.webhooks.signingSecrets, req);
+    const reply = this.lookup(req);
     this.cache.set(key, { at: Date.now(), tenant: req.tenant, reply });
     // A failed lookup is not cached: the attempt fails and retries on the schedule.
     reply.catch(() => this.cache.delete(key));
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     return reply;
+  }
+
+  private async lookup(req: SigningSecretsRequest): Promise<SigningSecretsReply> {
+    const until = Date.now() + UNAVAILABLE_RETRY_MS;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        return await this.rpc.request<SigningSecretsReply>(this.s.webhooks.signingSecrets, req);
+      } catch (e) {
+        if (!(e instanceof RpcFailure && e.status === 503) || Date.now() + delay > until) throw e;
+      }
+      await sleep(delay);
+    }
   }
 
   forget(tenant: string): void {

@@ -1,8 +1,8 @@
 import { Inject, Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Subjects, WebhookAttempted, WebhookDelivery } from '@jobdesk/contracts';
-import { EventPublisher, SUBJECTS } from '@jobdesk/messaging';
+import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { loadConfig } from '@jobdesk/config';
 import { webhookRetryDelay } from './retry-schedule';
 import { childSpan, Metrics, withLogContext } from '@jobdesk/observability';
@@ -10,6 +10,8 @@ import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 import { SigningSecrets } from './signing-secrets';
 import { redactUrl } from './redact-url';
 import { CoalescingPublisher } from './coalescing-publisher';
+
+const TRACKER_UNAVAILABLE_PAUSE_MS = 1_000;
 
 /** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
 @Processor('webhook.deliver', {
@@ -29,6 +31,7 @@ export class WebhookDeliverProcessor extends WorkerHost {
     events: EventPublisher,
     @Inject(SUBJECTS) private readonly s: Subjects,
     metrics: Metrics,
+    @InjectQueue('webhook.deliver') private readonly queue: Queue,
   ) {
     super();
     this.log = new CoalescingPublisher(events);
@@ -43,7 +46,15 @@ export class WebhookDeliverProcessor extends WorkerHost {
 
   private async deliver(job: Job, d: WebhookDelivery): Promise<{ status?: number }> {
     // Asked on every attempt: a rotation or a disabled endpoint takes effect on the next one.
-    const { secrets, enabled } = await this.secrets.for({ tenant: d.tenant, endpointId: d.endpointId });
+    const { secrets, enabled } = await this.secrets.for({ tenant: d.tenant, endpointId: d.endpointId }).catch(async (e: unknown) => {
+      // job-tracker does not answer (starting, restarting): nothing was sent, so this is no
+      // attempt. The job goes back to waiting without using one up (the next would otherwise be
+      // 5 s, then 5 min away) and the queue pauses for a second rather than failing every job.
+      if (!(e instanceof RpcFailure && e.status === 503)) throw e;
+      this.logger.warn(`signing secrets unavailable (${e.message}): deliveries paused for ${TRACKER_UNAVAILABLE_PAUSE_MS} ms`);
+      await this.queue.rateLimit(TRACKER_UNAVAILABLE_PAUSE_MS);
+      throw Worker.RateLimitError();
+    });
     if (!enabled) {
       this.deliveries.inc({ outcome: 'disabled' });
       await this.record(job, d, { ok: false, final: true, error: 'the endpoint is disabled or deleted: not sent', ms: 0 }, 'disabled');
