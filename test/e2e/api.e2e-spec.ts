@@ -118,6 +118,23 @@ describe('Idempotency-Key', () => {
     expect((await json(clash)).code).toBe('idempotency_key_reused');
   });
 
+  it('tells uploads apart by the file\'s bytes: the same file replays, another file with the same key is refused', async () => {
+    const key = `upload-${Date.now()}`;
+    const upload = (text: string) => {
+      const form = new FormData();
+      form.append('type', 'resume.parse');
+      form.append('file', new Blob([text]), 'cv.txt');
+      return fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme, { 'idempotency-key': key }), body: form });
+    };
+    const first = await upload(JANE_TXT);
+    expect(first.status).toBe(202);
+    const again = await upload(JANE_TXT);
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([200, 'true']);
+    expect((await json(again)).id).toBe((await json(first)).id);
+    const other = await upload(`${JANE_TXT}\nOne more line.`);
+    expect([other.status, (await json(other)).code]).toEqual([422, 'idempotency_key_reused']);
+  });
+
   it('keeps keys per tenant', async () => {
     const key = `shared-${Date.now()}`;
     const a = await json(await post(acme, emailJob(), { 'idempotency-key': key }));

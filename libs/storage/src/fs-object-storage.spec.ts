@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { FsObjectStorage } from './fs-object-storage';
 import { behavesLikeObjectStorage, failingSource } from './object-storage.behaviour';
 
@@ -43,6 +44,11 @@ describe('FsObjectStorage', () => {
     await storage.put('gone/b.json', Buffer.from('2'));
 
     expect((await storage.get('gone/b.json')).toString()).toBe('2');
+
+    // A stream too: the file is opened (and the directory made again) before the stream is read.
+    await rm(join(dir, 'gone'), { recursive: true });
+    await storage.put('gone/c.bin', Readable.from([Buffer.from('str'), Buffer.from('eam')]));
+    expect((await storage.get('gone/c.bin')).toString()).toBe('stream');
   });
 
   it('treats a key naming a directory as missing', async () => {

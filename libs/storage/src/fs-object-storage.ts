@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { access, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, FileHandle, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,42 +20,46 @@ export class FsObjectStorage extends ObjectStorage {
   async put(key: string, body: Readable | Buffer): Promise<{ size: number }> {
     const file = this.pathOf(key);
     const dir = dirname(file);
-    try {
-      return await this.write(dir, file, body);
-    } catch (err) {
-      // The directory went away since we made it (deleted by hand, or a test's cleanup): once more.
-      if (!isMissing(err) || !this.dirs.delete(dir) || !Buffer.isBuffer(body)) throw err;
-      return this.write(dir, file, body);
-    }
-  }
-
-  /** Directories already made: most puts go to a few (`results/`, `inputs/<tenant>/`), and a mkdir per put was a few per cent of a no-op worker's time. */
-  private readonly dirs = new Set<string>();
-
-  private async write(dir: string, file: string, body: Readable | Buffer): Promise<{ size: number }> {
-    // A stream cannot be written twice, so its directory is made every time.
-    if (!Buffer.isBuffer(body) || !this.dirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
     // Same directory as the target so the rename stays on one filesystem and is atomic: readers
     // see the old object or the whole new one, never a partial write.
     const tmp = join(dir, `.${randomUUID()}.tmp`);
+    // The file is open before the body is touched, so a stream can still be written after a retry.
+    const handle = await this.openNew(dir, tmp);
     try {
       let size: number;
       if (Buffer.isBuffer(body)) {
-        await writeFile(tmp, body, { flag: 'wx' });
+        await handle.writeFile(body);
         size = body.length;
       } else {
-        const out = createWriteStream(tmp, { flags: 'wx' });
+        const out = handle.createWriteStream();
         await pipeline(body, out);
         size = out.bytesWritten;
       }
+      await handle.close();
       await rename(tmp, file);
       return { size };
     } catch (err) {
+      await handle.close().catch(() => undefined);
       await rm(tmp, { force: true });
       throw err;
+    }
+  }
+
+  /** Directories already made: most puts go to a few (`results/`, `inputs/`), and a mkdir per put was a few per cent of a worker's or the gateway's time. */
+  private readonly dirs = new Set<string>();
+
+  private async openNew(dir: string, tmp: string): Promise<FileHandle> {
+    if (!this.dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    try {
+      return await open(tmp, 'wx');
+    } catch (err) {
+      // The directory went away since we made it (deleted by hand, or a test's cleanup): once more.
+      if (!isMissing(err)) throw err;
+      await mkdir(dir, { recursive: true });
+      return open(tmp, 'wx');
     }
   }
 

@@ -91,7 +91,7 @@ export class JobsService {
     const id = uuidv7();
     const key = `inputs/${id}`;
     const fields: Record<string, string> = {};
-    let file: (FileRef & { sha256: string }) | undefined;
+    let file: (FileRef & { sha256: string | null }) | undefined;
     try {
       for await (const part of req.parts()) {
         if (part.type === 'field') {
@@ -102,7 +102,7 @@ export class JobsService {
           await part.toBuffer().catch(() => undefined);
           throw new ApiProblem(400, ErrorCode.ValidationFailed, `unexpected file field "${part.fieldname}": send one file, in the field "file"`);
         } else {
-          file = await this.storeUpload(key, part);
+          file = await this.storeUpload(key, part, !!idempotencyKey);
         }
       }
       const type = this.knownType(fields.type);
@@ -123,7 +123,7 @@ export class JobsService {
         notify: this.multipartNotify(fields),
         metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(JSON.parse(v))),
         priority: this.parseField('priority', fields.priority, (v) => z.coerce.number().int().min(0).max(1000).parse(v)) ?? 0,
-        idempotency: idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(['multipart', canonical(fields), sha256]) } : null,
+        idempotency: idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(['multipart', canonical(fields), sha256 ?? '']) } : null,
       });
       // An idempotent replay answered with the first job: this upload is not needed.
       if (reply.job.id !== id) await this.storage.delete(key);
@@ -227,11 +227,11 @@ export class JobsService {
   }
 
   /** Streams one upload into storage while keeping its head for sniffing; over the limit → 413. */
-  private async storeUpload(key: string, part: MultipartFile): Promise<FileRef & { sha256: string }> {
+  private async storeUpload(key: string, part: MultipartFile, hashed: boolean): Promise<FileRef & { sha256: string | null }> {
     // A body cut short before the file's closing boundary: the plugin has already destroyed the
     // part, and piping a destroyed stream never settles (the request hung — found by fuzzing).
     if (part.file.destroyed) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'the multipart body ended before the file was complete');
-    const tap = new UploadTap(SNIFF_BYTES);
+    const tap = new UploadTap(SNIFF_BYTES, hashed);
     const done = this.storage.put(key, tap, { contentType: 'application/octet-stream' });
     await pipeline(part.file, tap).catch(async (e) => {
       await done.catch(() => undefined);
