@@ -1,34 +1,24 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Logger } from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
-import type { RedisOptions } from 'ioredis';
 import { Subjects, WebhookAttempted, WebhookDelivery } from '@jobdesk/contracts';
 import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
-import { AppConfig, APP_CONFIG } from '@jobdesk/config';
-import { redisConnection } from '@jobdesk/queue';
+import { loadConfig } from '@jobdesk/config';
 import { webhookRetryDelay } from './retry-schedule';
 import { childSpan, Metrics, withLogContext } from '@jobdesk/observability';
 import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 import { SigningSecrets } from './signing-secrets';
 import { redactUrl } from './redact-url';
 import { CoalescingPublisher } from './coalescing-publisher';
-import { PipelinedRedis } from './pipelined-redis';
 
 const TRACKER_UNAVAILABLE_PAUSE_MS = 1_000;
 
-/** Deliveries at once. */
-const CONCURRENCY = 16;
-
-/**
- * One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. The Worker is
- * made here rather than by `@Processor` so that it gets a connection of its own with
- * auto-pipelining (PipelinedRedis: the moveToFinished of jobs that end together share a write;
- * its blocking connection stays plain).
- */
-@Injectable()
-export class WebhookDeliverProcessor implements OnApplicationBootstrap, OnModuleDestroy {
-  private worker?: Worker;
-  private redis?: PipelinedRedis;
+/** One delivery attempt per BullMQ attempt; the webhook schedule spaces the retries. */
+@Processor('webhook.deliver', {
+  concurrency: 16,
+  settings: { backoffStrategy: (attemptsMade: number) => webhookRetryDelay(attemptsMade, loadConfig().RETRY_BACKOFF_FACTOR) },
+})
+export class WebhookDeliverProcessor extends WorkerHost {
   private readonly logger = new Logger('webhooks');
   private readonly deliveries;
   private readonly latency;
@@ -42,29 +32,11 @@ export class WebhookDeliverProcessor implements OnApplicationBootstrap, OnModule
     @Inject(SUBJECTS) private readonly s: Subjects,
     metrics: Metrics,
     @InjectQueue('webhook.deliver') private readonly queue: Queue,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
+    super();
     this.log = new CoalescingPublisher(events);
     this.deliveries = metrics.counter('jobdesk_webhook_deliveries_total', 'Webhook delivery attempts', ['outcome']);
     this.latency = metrics.histogram('jobdesk_webhook_delivery_seconds', 'Webhook request time', [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
-  }
-
-  onApplicationBootstrap(): void {
-    this.redis = new PipelinedRedis(redisConnection(this.config.REDIS_URL) as RedisOptions);
-    this.worker = new Worker('webhook.deliver', (job) => this.process(job), {
-      connection: this.redis,
-      prefix: this.config.QUEUE_PREFIX,
-      concurrency: CONCURRENCY,
-      settings: { backoffStrategy: (attemptsMade: number) => webhookRetryDelay(attemptsMade, this.config.RETRY_BACKOFF_FACTOR) },
-    });
-    // Redis going away is reported and retried by the connection; an unheard 'error' would throw.
-    this.worker.on('error', (e) => this.logger.warn(`webhook.deliver worker: ${e.message}`));
-  }
-
-  /** Waits for the deliveries in hand (each bounded by WEBHOOK_TIMEOUT_MS), then lets go of Redis. */
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
-    await this.redis?.quit().catch(() => undefined);
   }
 
   async process(job: Job): Promise<{ status?: number }> {
