@@ -188,7 +188,7 @@ describe('cancel, purge and retry', () => {
     expect(inputs()).toContain(id);
     const result = await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`, { headers: auth(acme) });
     expect(result.status).toBe(200);
-    expect((await result.json()).basics.name).toBe('Jane Q Doe');
+    expect((await json(result)).basics.name).toBe('Jane Q Doe');
     await fetch(`${stack.baseUrl}/v1/jobs/${id}?purge=true`, { method: 'DELETE', headers: auth(acme) });
     expect(inputs()).not.toContain(id);
     // A small result lives in the job's row, a large one in results/: gone from both.
