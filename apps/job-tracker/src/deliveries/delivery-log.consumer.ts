@@ -16,7 +16,7 @@ export class DeliveryLogConsumer implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.deliveries, durable: this.s.consumers.trackerDeliveries, concurrency: 16 }, validated(WebhookAttempted, (e) => this.deliveries.record(e)));
+    this.consumer = new DurableConsumer(this.nc, { stream: this.s.streams.deliveries, durable: this.s.consumers.trackerDeliveries, concurrency: 64 }, validated(WebhookAttempted, (e) => this.deliveries.record(e)));
     await this.consumer.start();
   }
 
