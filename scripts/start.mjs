@@ -32,7 +32,14 @@ if (migrate.status !== 0) {
 }
 
 // Local use without API keys must be a choice: npm start makes it, production (Helm) never does.
-const env = { ...process.env, AUTH_REQUIRED: process.env.AUTH_REQUIRED ?? 'false' };
+const env = {
+  ...process.env,
+  AUTH_REQUIRED: process.env.AUTH_REQUIRED ?? 'false',
+  // Without keys, listen on this machine only (HOST=0.0.0.0 to open it up on purpose).
+  HOST: process.env.HOST ?? '127.0.0.1',
+  // Links in webhooks point at this gateway, wherever PORT put it.
+  PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${base}`,
+};
 if (env.AUTH_REQUIRED === 'false') {
   console.log('dev mode: AUTH_REQUIRED=false, every caller is tenant "default" (set AUTH_REQUIRED=true and use `npm run keys` for API keys)');
 }
