@@ -27,7 +27,8 @@ const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
 
 const workerBase = { jobId: z.string().uuid(), tenant: z.string(), attempt: z.number().int().positive() };
 
-export const JobStartedEvent = envelope('job.started', z.object(workerBase));
+/** `startedAt`: when the attempt started (ISO 8601); the event itself is sent up to STARTED_EVENT_AFTER_MS later. */
+export const JobStartedEvent = envelope('job.started', z.object({ ...workerBase, startedAt: z.string().datetime({ offset: true }).optional() }));
 export const JobProgressEvent = envelope(
   'job.progress',
   z.object({ ...workerBase, progress: z.number().int().min(0).max(100), stage: z.string().optional() }),

@@ -202,10 +202,24 @@ describe('JobRunner', () => {
       expect(eventTypes()).toEqual(['job.started', 'job.progress', 'job.completed']);
     });
 
-    it('ends a short failed attempt with one failed event carrying startedAt', async () => {
+    it('announces a failed attempt as started first, however short, so that a retry shows in the history', async () => {
+      const before = Date.now();
       await expect(delayed.run(fakeJob().job, handlerDoing(async () => Promise.reject(new Error('boom'))))).rejects.toThrow('boom');
-      expect(eventTypes()).toEqual(['job.failed']);
-      expect(lastEvent().data).toMatchObject({ willRetry: true, startedAt: expect.any(String) });
+      expect(eventTypes()).toEqual(['job.started', 'job.failed']);
+      const [started, failed] = events.on(s.events(jobId)) as unknown as Array<{ data: Record<string, unknown> }>;
+      expect(Date.parse(started.data.startedAt as string)).toBeGreaterThanOrEqual(before);
+      expect(failed.data).toMatchObject({ willRetry: true });
+      expect(failed.data).not.toHaveProperty('startedAt');
+    });
+
+    it('gives job.started the time the attempt started, not the time it was sent', async () => {
+      const before = Date.now();
+      const run = delayed.run(fakeJob().job, after(AFTER + 10, { ok: true }));
+      await jest.advanceTimersByTimeAsync(AFTER + 10);
+      await run;
+      const started = events.on(s.events(jobId))[0] as unknown as { occurredAt: string; data: { startedAt: string } };
+      expect(Date.parse(started.data.startedAt)).toBeLessThan(before + AFTER);
+      expect(Date.parse(started.occurredAt)).toBeGreaterThanOrEqual(before + AFTER);
     });
 
     it('fails the attempt when started could not be stored, and still reports the failure', async () => {
@@ -221,7 +235,7 @@ describe('JobRunner', () => {
       const settled = run.catch((e: Error) => e);
       await jest.advanceTimersByTimeAsync(AFTER + 10);
       expect(String(await settled)).toContain('JetStream unavailable');
-      expect(eventTypes()).toEqual(['job.failed']);
+      expect(eventTypes()).toEqual(['job.failed']); // started never stored; the failure still is
     });
   });
 

@@ -56,13 +56,14 @@ export class JobRunner {
     const startedAt = new Date().toISOString();
     const timeoutMs = q.timeoutMs ?? (isJobType(q.type) ? JOB_SPECS[q.type].policy.timeoutMs : 60_000);
 
-    // `job.started` only for an attempt still running after STARTED_EVENT_AFTER_MS (or that
-    // reports progress before): a short one is a single event, its end, carrying startedAt. Any
-    // event after `started` waits until `started` is stored, so job-tracker sees them in order.
+    // `job.started` (with the real start time) only for an attempt still running after
+    // STARTED_EVENT_AFTER_MS, reporting progress, or failing: a short successful one is a single
+    // event, its end, carrying startedAt. Any event after `started` waits until `started` is
+    // stored, so job-tracker sees them in order.
     let startedEvent: Promise<void> | undefined;
     const announceStarted = (): Promise<void> => {
       if (!startedEvent) {
-        startedEvent = this.emit(q, { type: 'job.started', data: base });
+        startedEvent = this.emit(q, { type: 'job.started', data: { ...base, startedAt } });
         startedEvent.catch(() => undefined); // awaited (and its failure seen) before the attempt's next event
       }
       return startedEvent;
@@ -119,7 +120,9 @@ export class JobRunner {
       const willRetry = failure.retryable && !lastAttempt;
       this.observe(q.type, willRetry ? 'retry' : 'failed', started);
       this.log.warn(`job ${q.jobId} attempt ${attempt} failed (${failure.code}): ${failure.message.slice(0, 200)}${willRetry ? ' — will retry' : ''}`);
-      const end = await ending().catch(() => ({ startedAt }));
+      // A failed attempt is always announced as started first, however short: a retry then shows
+      // as processing → queued in the job's history, not as nothing at all.
+      const end = await announceStarted().then(ending, () => ({ startedAt }));
       await this.emit(q, { type: 'job.failed', data: { ...base, ...end, error: { code: failure.code, message: failure.message }, willRetry } });
       if (!failure.retryable) throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
       throw failure;

@@ -310,15 +310,30 @@ describe('JobsService (real PostgreSQL)', () => {
       }
     });
 
-    it('takes a short attempt from queued straight to completed, its start time from the event', async () => {
+    it('takes a short attempt from queued straight to completed, its start and end times from the worker', async () => {
       const req = createRequest();
       await jobs.create(req);
-      const startedAt = new Date(Date.now() - 30).toISOString();
-      await jobs.applyEvent(workerEvent('job.completed', req.id, 1, { startedAt, result: { contentType: 'application/json', size: 2, body: '{}' } }));
+      const created = (await findJob(req.id))!.createdAt.getTime();
+      const startedAt = new Date(created + 20).toISOString();
+      const endedAt = new Date(created + 45).toISOString();
+      const done = { ...workerEvent('job.completed', req.id, 1, { startedAt, result: { contentType: 'application/json', size: 2, body: '{}' } }), occurredAt: endedAt };
+      await jobs.applyEvent(done);
       const job = await findJob(req.id);
       expect(job).toMatchObject({ status: 'completed', attempt: 1 });
-      expect(job!.startedAt!.toISOString()).toBe(startedAt);
+      expect([job!.startedAt!.toISOString(), job!.finishedAt!.toISOString()]).toEqual([startedAt, endedAt]);
       expect(await transitions(req.id)).toEqual(['queued', 'completed']);
+    });
+
+    it('never has a job start before it was created, nor end before it started (a worker clock behind)', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      const created = (await findJob(req.id))!.createdAt;
+      const early = new Date(created.getTime() - 60_000).toISOString();
+      await jobs.applyEvent(workerEvent('job.started', req.id, 1, { startedAt: early }));
+      await jobs.applyEvent({ ...completed(req.id), occurredAt: early });
+      const job = (await findJob(req.id))!;
+      expect(job.startedAt!.getTime()).toBe(created.getTime());
+      expect(job.finishedAt!.getTime()).toBe(created.getTime());
     });
 
     it('refuses a completed event with both a storage key and a body, or neither', () => {

@@ -270,10 +270,12 @@ export class JobsService {
         return this.afterEvent(event, job, false, null);
       }
       const now = new Date();
-      // A short attempt sends no job.started: its end says when it started.
-      const reportedStart = 'startedAt' in event.data && event.data.startedAt ? new Date(event.data.startedAt) : null;
+      // The worker's clock says when the attempt started (job.started, or the end of an attempt
+      // too short to announce its start) and when it ended (the event's occurredAt): not when
+      // this tracker got round to the event. Never before the job was created, nor ended before it started.
+      const reportedStart = 'startedAt' in event.data && event.data.startedAt ? notBefore(new Date(event.data.startedAt), job.createdAt) : null;
       const startedAt = job.startedAt ?? (reportedStart ?? (change.status === 'processing' ? now : null));
-      const finishedAt = isTerminal(change.status) ? now : job.finishedAt;
+      const finishedAt = isTerminal(change.status) ? notBefore(new Date(event.occurredAt), startedAt ?? job.createdAt) : job.finishedAt;
       const statusChanged = change.status !== job.status;
       const written = await this.statements.applyChange(
         job.id,
@@ -356,6 +358,8 @@ export class JobsService {
     await this.events.publish(this.subjects.notify(job.id), n, msgId ? { msgId } : {});
   }
 }
+
+const notBefore = (t: Date, floor: Date): Date => (Number.isNaN(t.getTime()) || t < floor ? floor : t);
 
 export function toRecord(job: Job): JobRecord {
   return {
