@@ -191,8 +191,12 @@ describe('cancel, purge and retry', () => {
     expect((await json(result)).basics.name).toBe('Jane Q Doe');
     await fetch(`${stack.baseUrl}/v1/jobs/${id}?purge=true`, { method: 'DELETE', headers: auth(acme) });
     expect(inputs()).not.toContain(id);
-    // A small result lives in the job's row, a large one in results/: gone from both.
-    expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`, { headers: auth(acme) })).status).toBe(410);
+    // A small result lives in the job's row, a large one in results/: gone from both, and said
+    // the same way as for any purged job; the job no longer points at a result.
+    const gone = await fetch(`${stack.baseUrl}/v1/jobs/${id}/result`, { headers: auth(acme) });
+    expect([gone.status, (await json(gone)).code]).toEqual([410, 'gone']);
+    const view = await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme, { prefer: 'return=redirect' }) }));
+    expect(view).toMatchObject({ status: 'completed', purged: true, result_url: null });
     const results = join(stack.env.STORAGE_DIR, 'results');
     expect(existsSync(results) ? readdirSync(results) : []).not.toContain(`${id}.json`);
   });

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -330,6 +331,14 @@ describe('bad input gets a clear 4xx problem and the service stays healthy', () 
     ['invalid email input', () => submitJson(stack.baseUrl, { type: 'email.send', input: { to: 'not-an-address', subject: 's', text: 't' } }), 422, 'validation_failed'],
     ['an unknown field', () => submitJson(stack.baseUrl, { type: 'email.send', input: {}, colour: 'red' }), 422, 'validation_failed'],
     ['an unsupported content type', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<job/>' }), 415, 'unsupported_media_type'],
+    ['two files in one form', () => {
+      const form = formWith({ type: 'resume.parse' });
+      form.append('file', new Blob(['Jane Doe']), 'a.txt');
+      form.append('file', new Blob(['John Doe']), 'b.txt');
+      return fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: form });
+    }, 400, 'validation_failed'],
+    ['a gzip-compressed body', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync('{"type":"noop","input":{}}') }), 415, 'unsupported_media_type'],
+    ['a "__proto__" key', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"noop","input":{},"__proto__":{"admin":true}}' }), 400, 'malformed_json'],
     ['an unknown job id', () => fetch(`${stack.baseUrl}/v1/jobs/01234567-89ab-7def-8123-456789abcdef`), 404, 'not_found'],
     ['a malformed job id', () => fetch(`${stack.baseUrl}/v1/jobs/..%2F..%2Fetc`), 404, 'not_found'],
   ];

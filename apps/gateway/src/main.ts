@@ -5,6 +5,8 @@ import { loadConfig } from '@jobdesk/config';
 import { Metrics } from '@jobdesk/observability';
 import { AppModule } from './app.module';
 import { sendProblem } from './problems/problem-details.filter';
+import { ApiProblem } from './problems/api-problem';
+import { ErrorCode } from '@jobdesk/contracts';
 
 void bootApp(AppModule, {
   name: 'gateway',
@@ -24,6 +26,11 @@ void bootApp(AppModule, {
     // page's own relative asset links only resolve from `/docs`).
     fastify.addHook('onRequest', async (req, reply) => {
       if (req.method === 'GET' && req.url.split('?')[0] === '/docs/') return reply.code(308).header('Location', '../docs').send();
+      // A compressed body would be read as garbage ("not valid JSON"): say what is wrong.
+      const encoding = req.headers['content-encoding'];
+      if (encoding && encoding.toLowerCase() !== 'identity') {
+        throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, `Content-Encoding ${encoding.slice(0, 40)} is not supported: send the body uncompressed`);
+      }
     });
     fastify.addHook('onResponse', async (req, reply) => {
       http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);

@@ -15,7 +15,7 @@ export function toJobView(r: JobRecord): JobView {
     started_at: r.startedAt,
     finished_at: r.finishedAt,
     error: r.error,
-    result_url: r.status === 'completed' ? `${self}/result` : null,
+    result_url: r.status === 'completed' && !r.purged ? `${self}/result` : null,
     metadata: r.metadata,
     priority: r.priority,
     run_at: r.runAt,

@@ -160,8 +160,9 @@ export class JobsService {
   /** The result body of a completed job: from object storage, or from its row (small results). */
   async result(tenant: string, id: string): Promise<{ job: JobRecord; body?: Buffer }> {
     const job = await this.get(tenant, id);
-    if (job.status !== 'completed' || !job.result) return { job };
-    const gone = () => new ApiProblem(410, ErrorCode.NotFound, 'the result has been deleted');
+    // A purged job's result is gone by request: the caller answers 410 gone for it.
+    if (job.status !== 'completed' || !job.result || job.purged) return { job };
+    const gone = () => new ApiProblem(410, ErrorCode.Gone, 'the result has been deleted');
     if (job.result.key === undefined) {
       const { body } = await this.rpc.request<ResultBodyReply>(this.s.trackerResult, { tenant, id });
       if (body === null) throw gone();

@@ -45,7 +45,19 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: ErrorCode.NotFound,
 };
 /** Fastify's status for these is not the one clients should see. */
-const FASTIFY_STATUS: Record<string, number> = { FST_ERR_MAX_PARAM_LENGTH: 404 };
+const FASTIFY_STATUS: Record<string, number> = { FST_ERR_MAX_PARAM_LENGTH: 404, FST_FILES_LIMIT: 400, FST_PARTS_LIMIT: 400, FST_FIELDS_LIMIT: 400 };
+/** What to tell the client instead of Fastify's own message. */
+const FASTIFY_DETAIL: Record<string, string> = {
+  FST_REQ_FILE_TOO_LARGE: 'the file is larger than the upload limit (MAX_UPLOAD_BYTES)',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the body is larger than the limit of 1 MiB for JSON (files go as multipart/form-data, up to MAX_UPLOAD_BYTES)',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the body is not valid JSON, or it has a "__proto__" or "constructor.prototype" key, which is refused',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'the body is empty; send a JSON object',
+  FST_FILES_LIMIT: 'send one file, in the form field "file"',
+  FST_PARTS_LIMIT: 'too many form parts (at most 25)',
+  FST_FIELDS_LIMIT: 'too many form fields (at most 20)',
+  FST_ERR_MAX_PARAM_LENGTH: 'no such job',
+  FST_ERR_BAD_URL: 'the URL is not valid',
+};
 
 export function problemType(code: string): string {
   return `https://jobdesk.dev/problems/${code.replace(/_/g, '-')}`;
@@ -63,14 +75,7 @@ export function toProblem(err: unknown, instance?: string): { body: ProblemDetai
   const e = err as { status?: number; statusCode?: number; code?: string; message?: string; getStatus?: () => number; getResponse?: () => unknown };
   if (typeof e?.code === 'string' && FASTIFY_CODES[e.code]) {
     const status = FASTIFY_STATUS[e.code] ?? e.statusCode ?? 400;
-    const detail =
-      e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? 'the upload is larger than the limit'
-        : e.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? 'no such job'
-          : e.code === 'FST_ERR_BAD_URL'
-            ? 'the URL is not valid'
-            : `${e.message}`;
+    const detail = FASTIFY_DETAIL[e.code] ?? `${e.message}`;
     return { body: problem(status, FASTIFY_CODES[e.code], detail, instance), unexpected: false };
   }
   if (typeof e?.getStatus === 'function') {
