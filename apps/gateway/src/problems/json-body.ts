@@ -10,6 +10,8 @@ export function issues(e: { issues: readonly z.core.$ZodIssue[] }, prefix = ''):
       const closest = [...i.errors].sort((a, b) => a.length - b.length)[0];
       return issues({ issues: closest }, at ? `${at}.` : '');
     }
+    // An unknown key is reported at the key itself, not at the object holding it ("" at the top).
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ field: at ? `${at}.${k}` : k, message: 'unknown field' }));
     return [{ field: at, message: i.message }];
   });
 }
@@ -43,7 +45,7 @@ function scanJson(root: unknown): 'nul' | 'deep' | null {
  * A JSON request body checked against its zod schema: 415 for a body that is not JSON, 422 with
  * per-field `errors[]` for JSON of the wrong shape (also NUL characters and absurd nesting).
  */
-export function parseJsonBody<S extends z.ZodType>(schema: S, raw: unknown, o: { what: string; shape: string; alternative?: string }): z.infer<S> {
+export function parseJsonBody<S extends z.ZodType>(schema: S, raw: unknown, o: { what: string; shape: string; alternative?: string; plural?: boolean }): z.infer<S> {
   // A string body means a text/* content type; other non-objects are valid JSON of the wrong kind.
   if (raw === undefined || typeof raw === 'string') {
     throw new ApiProblem(415, ErrorCode.UnsupportedMediaType, `send a JSON object with Content-Type: application/json${o.alternative ?? ''}`);
@@ -55,6 +57,6 @@ export function parseJsonBody<S extends z.ZodType>(schema: S, raw: unknown, o: {
   if (scan === 'nul') throw new ApiProblem(422, ErrorCode.ValidationFailed, 'strings may not contain NUL (\\u0000) characters');
   if (scan === 'deep') throw new ApiProblem(422, ErrorCode.ValidationFailed, `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`);
   const body = schema.safeParse(raw);
-  if (!body.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, `${o.what} is invalid`, { errors: issues(body.error) });
+  if (!body.success) throw new ApiProblem(422, ErrorCode.ValidationFailed, `${o.what} ${o.plural ? 'are' : 'is'} not valid`, { errors: issues(body.error) });
   return body.data;
 }

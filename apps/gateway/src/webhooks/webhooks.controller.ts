@@ -96,7 +96,7 @@ export class WebhooksController {
 
   @Put('settings')
   putSettings(@Tenant() tenant: string, @Body() raw: unknown): Promise<WebhookSettingsView> {
-    const body = parseJsonBody(WebhookSettingsBody, raw, { what: 'the settings', shape: '{"alert_email"}' });
+    const body = parseJsonBody(WebhookSettingsBody, raw, { what: 'the settings', shape: '{"alert_email"}', plural: true });
     return this.rpc.request(this.w.putSettings, { tenant, ...body });
   }
 }
