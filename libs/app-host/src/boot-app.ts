@@ -107,6 +107,9 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
   await opts.afterInit?.(app);
   const port = config.PORT ?? opts.defaultPort;
   await app.listen(port, config.HOST);
-  new Logger(opts.name).log(`listening on http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`);
+  const log = new Logger(opts.name);
+  log.log(`listening on http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`);
+  // Nest's shutdown hooks do the work (drain consumers, finish jobs in hand); say that it started.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => log.log(`${signal}: finishing the work in hand, then stopping`));
   return app;
 }
