@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { FsObjectStorage } from './fs-object-storage';
-import { behavesLikeObjectStorage, failingSource } from './object-storage.behaviour';
+import { behavesLikeObjectStorage, chunked, failingSource } from './object-storage.behaviour';
 
 describe('FsObjectStorage', () => {
   let dir: string;
@@ -27,9 +27,33 @@ describe('FsObjectStorage', () => {
     },
   );
 
-  it('leaves no temp file behind when the source stream fails', async () => {
+  const filesIn = async (sub: string) => readdir(join(dir, sub)).catch(() => [] as string[]);
+
+  it('leaves no file behind when the source stream fails, early or past the in-memory part', async () => {
     await expect(storage.put('partial/upload', failingSource(new Error('limit')))).rejects.toThrow('limit');
-    expect(await readdir(join(dir, 'partial'))).toEqual([]);
+    expect(await filesIn('partial')).toEqual([]);
+    const late = Readable.from((async function* () {
+      yield Buffer.alloc(FsObjectStorage.SMALL_BYTES + 1, 1);
+      yield Buffer.alloc(10, 2);
+      throw new Error('cut off');
+    })());
+    await expect(storage.put('partial/late', late)).rejects.toThrow('cut off');
+    await expect(storage.put('partial/fresh', failingSource(new Error('limit')), { fresh: true })).rejects.toThrow('limit');
+    expect(await filesIn('partial')).toEqual([]);
+  });
+
+  it('stores a stream longer than what it holds in memory, byte for byte', async () => {
+    const big = Buffer.alloc(3 * FsObjectStorage.SMALL_BYTES + 12345);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+    await expect(storage.put('big/blob', chunked(big, 100_000))).resolves.toEqual({ size: big.length });
+    expect((await storage.get('big/blob')).equals(big)).toBe(true);
+  });
+
+  it('writes a fresh key in place, and refuses one that exists without touching it', async () => {
+    await storage.put('fresh/a', Readable.from([Buffer.from('new')]), { fresh: true });
+    expect(await filesIn('fresh')).toEqual(['a']); // no temp file was made
+    await expect(storage.put('fresh/a', Buffer.from('other'), { fresh: true })).rejects.toThrow(/EEXIST/);
+    expect((await storage.get('fresh/a')).toString()).toBe('new');
   });
 
   it('stores nested keys as nested files', async () => {

@@ -1,7 +1,7 @@
 import { Client } from 'minio';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ObjectNotFoundError, ObjectStorage } from './object-storage';
+import { ObjectNotFoundError, ObjectStorage, PutOptions } from './object-storage';
 
 export interface S3Options {
   /** e.g. `http://127.0.0.1:9000`; the scheme decides TLS. */
@@ -39,7 +39,7 @@ export class S3ObjectStorage extends ObjectStorage {
     this.region = opts.region;
   }
 
-  async put(key: string, body: Readable | Buffer, opts?: { contentType?: string }): Promise<{ size: number }> {
+  async put(key: string, body: Readable | Buffer, opts?: PutOptions): Promise<{ size: number }> {
     const meta = opts?.contentType ? { 'Content-Type': opts.contentType } : {};
     if (Buffer.isBuffer(body)) {
       await this.client.putObject(this.bucket, key, body, body.length, meta);

@@ -233,7 +233,8 @@ export class JobsService {
     // part, and piping a destroyed stream never settles (the request hung — found by fuzzing).
     if (part.file.destroyed) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'the multipart body ended before the file was complete');
     const tap = new UploadTap(SNIFF_BYTES, hashed);
-    const done = this.storage.put(key, tap, { contentType: 'application/octet-stream' });
+    // A new job id's key: nobody reads it before the job exists (fresh: no temp file and rename).
+    const done = this.storage.put(key, tap, { contentType: 'application/octet-stream', fresh: true });
     await pipeline(part.file, tap).catch(async (e) => {
       await done.catch(() => undefined);
       throw e;
