@@ -106,19 +106,23 @@ describe('JobsService (real PostgreSQL)', () => {
       onEnqueue = async (job) => void (visibleAtEnqueue = await findJob(job.id));
 
       await jobs.create(req);
+      for (let i = 0; i < 100 && !enqueued.length; i++) await new Promise((r) => setTimeout(r, 10));
 
       expect(enqueued).toEqual([req.id]);
       expect(visibleAtEnqueue).not.toBeNull();
     });
 
-    it('still answers with the job when the queue cannot take it', async () => {
-      const req = createRequest();
+    it('still answers with the job when the queue cannot take it, or does not answer at all', async () => {
+      const refused = createRequest();
       onEnqueue = async () => Promise.reject(new Error('redis down'));
-
-      const { job: record } = await jobs.create(req);
-
+      const { job: record } = await jobs.create(refused);
       expect(record.status).toBe('queued');
-      expect(await findJob(req.id)).not.toBeNull();
+      expect(await findJob(refused.id)).not.toBeNull();
+
+      // Redis away: an add waits for it, the 202 does not (the commit is what was promised).
+      const hanging = createRequest();
+      onEnqueue = () => new Promise(() => undefined);
+      await expect(jobs.create(hanging)).resolves.toMatchObject({ job: { id: hanging.id, status: 'queued' } });
     });
 
     it('answers a repeated create with the job already there, without a second row or enqueue', async () => {

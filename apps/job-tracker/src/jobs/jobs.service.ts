@@ -111,7 +111,10 @@ export class JobsService {
       return this.replay(existing, req);
     }
     this.submitted.inc({ type: job.type });
-    await this.producer.enqueue(job).catch((e) => this.log.warn(`queue add failed for ${job.id}, reconciler will retry: ${(e as Error).message}`));
+    // The commit is the promise made to the client: the 202 does not wait for the BullMQ add
+    // (with Redis down it would hang until Redis is back). An add that never lands, the
+    // reconciler makes again.
+    void this.producer.enqueue(job).catch((e) => this.log.warn(`queue add failed for ${job.id}, reconciler will retry: ${(e as Error).message}`));
     return { job: toRecord(job), replayed: false };
   }
 
