@@ -48,3 +48,39 @@ export function parseLocation(raw: string): ParsedLocation | undefined {
 export function isLocation(raw: string): boolean {
   return !!parseLocation(raw);
 }
+
+/**
+ * Large cities and well-known places, for a place written on its own ("Programmer | Acme | Berlin"),
+ * which parseLocation cannot tell from a word. Lower case; only names that are rarely anything else.
+ */
+const CITIES = new Set(
+  (
+    'amsterdam|athens|atlanta|auckland|austin|baltimore|bangalore|bengaluru|bangkok|barcelona|basel|beijing|belfast|belgrade|berlin|bern|bilbao|' +
+    'birmingham|bogota|bogotá|bologna|bordeaux|boston|bratislava|brighton|brisbane|bristol|brno|brussels|bucharest|budapest|buenos aires|cairo|calgary|' +
+    'cambridge|canberra|cape town|cardiff|charlotte|chennai|chicago|cincinnati|cleveland|cologne|copenhagen|cork|dallas|delhi|new delhi|denver|detroit|' +
+    'dhaka|dubai|dublin|düsseldorf|dusseldorf|edinburgh|eindhoven|espoo|florence|frankfurt|galway|gdansk|gdańsk|geneva|genoa|ghent|glasgow|gothenburg|' +
+    'graz|guadalajara|hamburg|hanoi|hanover|hannover|helsinki|ho chi minh city|hong kong|honolulu|houston|hyderabad|indianapolis|istanbul|jakarta|' +
+    'johannesburg|karachi|kiev|kyiv|krakow|kraków|kuala lumpur|lagos|lahore|las vegas|leeds|leicester|leipzig|lille|lima|limerick|lisbon|liverpool|' +
+    'ljubljana|london|los angeles|luxembourg|lyon|madrid|malmo|malmö|manchester|manila|marseille|melbourne|mexico city|miami|milan|milwaukee|' +
+    'minneapolis|minsk|montevideo|montreal|montréal|moscow|mumbai|munich|münchen|nairobi|nantes|naples|nashville|new york|new york city|newcastle|' +
+    'nottingham|nuremberg|oakland|osaka|oslo|ottawa|oxford|palo alto|paris|perth|philadelphia|phoenix|pittsburgh|portland|porto|prague|pune|' +
+    'raleigh|reykjavik|riga|rio de janeiro|rome|rotterdam|sacramento|saint petersburg|salt lake city|san antonio|san diego|san francisco|' +
+    'san jose|santiago|são paulo|sao paulo|seattle|seoul|seville|shanghai|sheffield|shenzhen|singapore|sofia|southampton|stockholm|stuttgart|sydney|' +
+    'taipei|tallinn|tampere|tel aviv|the hague|tokyo|toronto|toulouse|turin|utrecht|valencia|vancouver|venice|vienna|vilnius|warsaw|washington|' +
+    'wellington|wroclaw|wrocław|york|zagreb|zurich|zürich'
+  ).split('|'),
+);
+
+/** A city or country written alone ("Cambridge", "Germany", "New York"), or a place parseLocation knows. */
+export function isKnownPlace(raw: string): boolean {
+  const s = raw.trim().replace(/\s+/g, ' ');
+  if (!/^[\p{Lu}]/u.test(s)) return false;
+  const lower = s.toLowerCase();
+  return CITIES.has(lower) || !!COUNTRIES[lower] || (isLocation(s) && s.split(',').length <= 2 && !/^(remote|hybrid|on-?site)$/i.test(s));
+}
+
+/** Shaped like a place name: one to three capitalised words, no digits ("Cambridge", "Bad Homburg"). */
+export function looksLikePlaceName(raw: string): boolean {
+  const s = raw.trim();
+  return isKnownPlace(s) || /^[\p{Lu}][\p{L}'’.-]+(?:[ -](?:[\p{Lu}][\p{L}'’.-]*|upon|on|am|an|de|del|la|le|sur))*$/u.test(s) && s.split(/\s+/).length <= 3;
+}
