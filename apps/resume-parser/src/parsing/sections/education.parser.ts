@@ -49,13 +49,36 @@ function firstAtom(text: string, prefer: RegExp): string {
   return atoms.find((a) => prefer.test(a)) ?? atoms[0] ?? text;
 }
 
-/** "MSc in Distributed Systems", "PhD, Computational Biology", "BSc (Hons) – Adult Nursing". */
+/** "BSc", "B.Sc.", "MSc (Hons)", "PhD": a degree written as its abbreviation, at the start of a line. */
+const DEGREE_ABBR =
+  /^(?:[bm]\.?\s?(?:sc|eng|tech|com|arch|res|phil|fa|a|s)\.?|ph\.?\s?d\.?|d\.?\s?phil\.?|mba|bba|ll\.?\s?[bm]\.?|m\.?d\.?|ed\.?\s?d\.?)(?:\s*\((?:hons?|honou?rs)\.?\)|\s+(?:hons?|honou?rs)\.?)?(?=[\s,;:–—-]|$)/i;
+/** "Bachelor of Arts", "Master's of Science": a degree spelt out; what follows a separator is its subject. */
+const DEGREE_LONG = /^((?:bachelor|master|doctor|associate)(?:'?s)?(?:\s+degree)?\s+of\s+.+?(?:\s*\((?:hons?|honou?rs)\.?\))?)(?:\s*[,:–—(]\s*|\s+-\s+|\s+in\s+)(.+)$/i;
+
+/**
+ * "MSc in Distributed Systems", "PhD, Computational Biology", "BSc (Hons) – Adult Nursing",
+ * "BSc Mathematics", "Bachelor of Arts (Economics)", "Bachelor of Design, Communication Design".
+ */
 export function splitDegree(text: string): { studyType?: string; area?: string } {
   const t = text.replace(/[;,.\s]+$/, '').trim();
+  const area = (s: string) => {
+    const a = s.split(/\s*[;·|]\s*/)[0].replace(/[.,;]+$/, '').trim();
+    return (/^\((.*)\)$/.exec(a)?.[1] ?? (a.includes('(') ? a : a.replace(/\)$/, ''))).trim() || undefined;
+  };
+  const long = DEGREE_LONG.exec(t);
+  if (long) return withArea(long[1].trim(), area(long[2]));
+  const abbr = DEGREE_ABBR.exec(t);
+  if (abbr) {
+    const rest = t.slice(abbr[0].length).replace(/^\s*(?:[,:–—-]|\b(?:in|of)\b)?\s*/i, '');
+    return withArea(abbr[0].trim(), rest ? area(rest) : undefined);
+  }
   const m =
     /^(.+?)\s+(?:in|of)\s+(?!(?:arts|science|engineering|business|laws|philosophy|fine arts|technology|education|commerce|music|architecture)\b)(.+)$/i.exec(t) ??
     /^(.+?)\s*(?:,|–|—|-|:)\s+(.+)$/.exec(t);
   if (!m) return { studyType: t };
-  const area = m[2].split(/\s*[;·|]\s*/)[0].replace(/[.,;]+$/, '').trim();
-  return { studyType: m[1].trim(), area };
+  return withArea(m[1].trim(), area(m[2]));
+}
+
+function withArea(studyType: string, area: string | undefined): { studyType?: string; area?: string } {
+  return area ? { studyType, area } : { studyType };
 }

@@ -1,4 +1,5 @@
 import { ExtractedLine } from '../extract/extracted-document.types';
+import { parseEducation, splitDegree } from './education.parser';
 import { parseWork } from './work.parser';
 
 const line = (text: string, extra: Partial<ExtractedLine> = {}): ExtractedLine => ({ text, page: 1, x: 0, y: 0, fontSize: 0, bold: false, ...extra });
@@ -90,5 +91,52 @@ describe('work entry headers', () => {
   it('does not read a phrase ending in "as" as a legal form', () => {
     const work = parseWork([line('Research Assistant — Wrenfield Labs'), line('2016 – 2017'), bullet('Worked as')]);
     expect(header(work[0])).toEqual({ position: 'Research Assistant', name: 'Wrenfield Labs', location: undefined });
+  });
+});
+
+describe('degree lines', () => {
+  it.each([
+    ['BSc Mathematics', 'BSc', 'Mathematics'],
+    ['B.Sc. in Mathematics', 'B.Sc.', 'Mathematics'],
+    ['B.Sc. Mathematics', 'B.Sc.', 'Mathematics'],
+    ['MSc Computer Science', 'MSc', 'Computer Science'],
+    ['BSc (Hons) – Adult Nursing', 'BSc (Hons)', 'Adult Nursing'],
+    ['PhD, Computational Biology', 'PhD', 'Computational Biology'],
+    ['BEng Mechanical Engineering', 'BEng', 'Mechanical Engineering'],
+    ['Bachelor of Arts (Economics)', 'Bachelor of Arts', 'Economics'],
+    ['Bachelor of Design, Communication Design', 'Bachelor of Design', 'Communication Design'],
+    ['Bachelor of Science in Computer Science', 'Bachelor of Science', 'Computer Science'],
+    ['Bachelor of Engineering (Hons) in Civil Engineering', 'Bachelor of Engineering (Hons)', 'Civil Engineering'],
+    ['Master of Science (Computer Science)', 'Master of Science', 'Computer Science'],
+    ["Bachelor's degree in Economics", "Bachelor's degree", 'Economics'],
+    ['Master of Business Administration', 'Master of Business Administration', undefined],
+    ['MBA', 'MBA', undefined],
+  ])('splits "%s"', (text, studyType, area) => {
+    expect(splitDegree(text)).toEqual(area ? { studyType, area } : { studyType });
+  });
+
+  it('reads a degree line under the institution line', () => {
+    const edu = parseEducation([line('University of London', { bold: true }), sameRow('2009 – 2012'), line('BSc Mathematics'), line('Imperial College London', { bold: true }), sameRow('2012 – 2013'), line('MSc Computer Science')]);
+    expect(edu).toEqual([
+      { institution: 'University of London', studyType: 'BSc', area: 'Mathematics', startDate: '2009', endDate: '2012' },
+      { institution: 'Imperial College London', studyType: 'MSc', area: 'Computer Science', startDate: '2012', endDate: '2013' },
+    ]);
+  });
+
+  it('reads a degree line with its year under the institution line', () => {
+    const edu = parseEducation([line('University of London — London', { bold: true }), line('MSc Computer Science, 2019')]);
+    expect(edu).toEqual([{ institution: 'University of London', studyType: 'MSc', area: 'Computer Science', endDate: '2019' }]);
+  });
+
+  it('reads a degree line above the institution line', () => {
+    const edu = parseEducation([line('Bachelor of Arts (Economics)', { bold: true }), line('Trinity College Dublin, Dublin, Ireland'), line('2010 – 2014')]);
+    expect(edu).toEqual([{ institution: 'Trinity College Dublin', studyType: 'Bachelor of Arts', area: 'Economics', startDate: '2010', endDate: '2014' }]);
+    const two = parseEducation([line('B.Sc. in Mathematics'), sameRow('2009 – 2012'), line('University of London, London')]);
+    expect(two).toEqual([{ institution: 'University of London', studyType: 'B.Sc.', area: 'Mathematics', startDate: '2009', endDate: '2012' }]);
+  });
+
+  it('reads a degree line without dates under the institution line', () => {
+    const edu = parseEducation([line('University of London', { bold: true }), line('BSc Mathematics')]);
+    expect(edu).toEqual([{ institution: 'University of London', studyType: 'BSc', area: 'Mathematics' }]);
   });
 });
