@@ -1,4 +1,4 @@
-import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Metrics } from '@jobdesk/observability';
 import { loadConfig } from '@jobdesk/config';
@@ -10,8 +10,9 @@ const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as cons
  * autoscaler and the alerts read. Sampled on an interval, not per scrape, so a slow Redis
  * cannot stall /metrics.
  */
-export class QueueDepthSampler implements OnModuleInit, OnApplicationShutdown {
+export class QueueDepthSampler implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
+  private stopped = false;
   private readonly depth;
   private readonly oldest;
 
@@ -21,11 +22,14 @@ export class QueueDepthSampler implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sample().catch((e) => new Logger('queue-metrics').warn(e.message)), this.everyMs);
+    // A sample cut short by shutdown (the queues' connections closing) is not worth a warning.
+    this.timer = setInterval(() => void this.sample().catch((e) => this.stopped || new Logger('queue-metrics').warn(e.message)), this.everyMs);
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Before the queues close (their module's shutdown hooks run later). */
+  onModuleDestroy(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
