@@ -12,7 +12,8 @@ export const SubmitJobBody = z
     priority: z.number().int().min(0).max(1000).optional(),
     run_at: z
       .string()
-      .datetime({ offset: true })
+      // abort: a value that is no date at all gets that one error, not the range checks' too.
+      .datetime({ offset: true, abort: true, message: 'run_at must be an ISO 8601 date-time with a time zone, e.g. 2027-01-31T09:00:00Z' })
       .refine((v) => Date.parse(v) < Date.now() + 366 * 86_400_000, { message: 'run_at may be at most a year ahead' })
       // Year 0000 parses but PostgreSQL rejects it (the tracker answered 503); a past run_at means now.
       .refine((v) => Date.parse(v) >= 0, { message: 'run_at must be after 1970' })
