@@ -135,6 +135,24 @@ describe('Idempotency-Key', () => {
     expect([other.status, (await json(other)).code]).toEqual([422, 'idempotency_key_reused']);
   });
 
+  it('takes run_at and max_attempts as form fields, with the JSON body\'s rules, and refuses a field given twice', async () => {
+    const runAt = new Date(Date.now() + 3_600_000).toISOString();
+    const form = (fields: Array<[string, string]>) => {
+      const f = new FormData();
+      f.append('type', 'resume.parse');
+      for (const [k, v] of fields) f.append(k, v);
+      f.append('file', new Blob([JANE_TXT]), 'cv.txt');
+      return fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: f });
+    };
+    const delayed = await form([['run_at', runAt], ['max_attempts', '2']]);
+    expect(delayed.status).toBe(202);
+    expect(await json(delayed)).toMatchObject({ status: 'queued', run_at: runAt, max_attempts: 2 });
+    const bad = await form([['run_at', 'tomorrow']]);
+    expect([bad.status, (await json(bad)).detail]).toEqual([422, expect.stringContaining('ISO 8601')]);
+    const twice = await form([['priority', '1'], ['priority', '2']]);
+    expect([twice.status, (await json(twice)).detail]).toEqual([422, 'the form field "priority" is given more than once']);
+  });
+
   it('keeps keys per tenant', async () => {
     const key = `shared-${Date.now()}`;
     const a = await json(await post(acme, emailJob(), { 'idempotency-key': key }));

@@ -813,6 +813,13 @@ export interface components {
             metadata?: string;
             /** @description Integer 0-1000, higher first */
             priority?: string;
+            /**
+             * Format: date-time
+             * @description Delayed start (ISO 8601 with a time zone, at most a year ahead), as in a JSON body
+             */
+            run_at?: string;
+            /** @description Attempts before the job fails, 1-25 (default: the type's policy) */
+            max_attempts?: string;
         };
         SmsConfig: {
             rules: ({

@@ -35,7 +35,7 @@ import { UploadTap } from './upload-tap';
 import { createHash } from 'node:crypto';
 import { uuidv7 } from './uuid-v7';
 
-const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'notify', 'metadata', 'priority']);
+const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'notify', 'metadata', 'priority', 'run_at', 'max_attempts']);
 
 /**
  * How long past the create deadline the gateway still waits for job-tracker's reply (a busy
@@ -97,6 +97,7 @@ export class JobsService {
         if (part.type === 'field') {
           if (!MULTIPART_FIELDS.has(part.fieldname)) throw new ApiProblem(422, ErrorCode.ValidationFailed, `unknown form field "${part.fieldname.slice(0, 64)}"; fields: ${[...MULTIPART_FIELDS].join(', ')}`);
           if (String(part.value).includes('\u0000')) throw new ApiProblem(422, ErrorCode.ValidationFailed, `the field "${part.fieldname}" contains a NUL character`);
+          if (part.fieldname in fields) throw new ApiProblem(422, ErrorCode.ValidationFailed, `the form field "${part.fieldname}" is given more than once`);
           fields[part.fieldname] = String(part.value);
         } else if (file || part.fieldname !== 'file') {
           await part.toBuffer().catch(() => undefined);
@@ -123,6 +124,9 @@ export class JobsService {
         notify: this.multipartNotify(fields),
         metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(JSON.parse(v))),
         priority: this.parseField('priority', fields.priority, (v) => z.coerce.number().int().min(0).max(1000).parse(v)) ?? 0,
+        // The same rules as in a JSON body (one definition, in the contract).
+        runAt: this.parseField('run_at', fields.run_at, (v) => new Date(SubmitJobBody.shape.run_at.parse(v)!).toISOString()),
+        maxAttempts: this.parseField('max_attempts', fields.max_attempts, (v) => SubmitJobBody.shape.max_attempts.parse(Number(v))!),
         idempotency: idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(['multipart', canonical(fields), sha256 ?? '']) } : null,
       });
       // An idempotent replay answered with the first job: this upload is not needed.

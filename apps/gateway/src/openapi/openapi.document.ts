@@ -99,6 +99,8 @@ const multipartSchema = (): Json => ({
     notify: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: '#/components/schemas/NotifyTargets' }, description: 'Who to tell when the job ends, as a JSON object string: {"webhook", "email", "sms"} (callback_url is its webhook)' },
     metadata: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: '#/components/schemas/Metadata' }, description: 'Metadata as a JSON object string' },
     priority: { type: 'string', pattern: '^\\d{1,4}$', description: 'Integer 0-1000, higher first' },
+    run_at: { type: 'string', format: 'date-time', description: 'Delayed start (ISO 8601 with a time zone, at most a year ahead), as in a JSON body' },
+    max_attempts: { type: 'string', pattern: '^\\d{1,2}$', description: 'Attempts before the job fails, 1-25 (default: the type\'s policy)' },
   },
 });
 
