@@ -8,3 +8,4 @@ export * from './resume';
 export * from './api';
 export * from './webhooks';
 export * from './sms';
+export * from './job-id';

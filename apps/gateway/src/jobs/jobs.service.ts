@@ -21,6 +21,7 @@ import {
   PUBLIC_JOB_TYPES,
   ReceiveInboundRequest,
   ResultBodyReply,
+  uuidv7,
   smsSubjects,
   Subjects,
   SubmitJobBody,
@@ -33,7 +34,6 @@ import { ApiProblem } from '../problems/api-problem';
 import { issues, parseJsonBody } from '../problems/json-body';
 import { UploadTap } from './upload-tap';
 import { createHash } from 'node:crypto';
-import { uuidv7 } from './uuid-v7';
 
 const MULTIPART_FIELDS = new Set(['type', 'file', 'callback_url', 'notify', 'metadata', 'priority', 'run_at', 'max_attempts']);
 

@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CreateRequestContext, EntityManager } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
-import { CreateJobRequest, DeliveryView, EndpointDeliveriesRequest, ErrorCode, hasTargets, isTerminal, JobRefRequest, WebhookAttempted } from '@jobdesk/contracts';
+import {
+  CreateJobRequest,
+  DeliveryView,
+  EndpointDeliveriesRequest,
+  ErrorCode,
+  hasTargets,
+  isTerminal,
+  JobRefRequest,
+  WebhookAttempted,
+  uuidv7,
+} from '@jobdesk/contracts';
 import { RpcFailure } from '@jobdesk/messaging';
 import { z } from 'zod';
 import { Job } from '../jobs/job.entity';
@@ -87,7 +96,7 @@ export class DeliveriesService {
     const key = `endpoint-disabled:${off.endpointId}:${cause}`;
     await this.jobs.create(
       CreateJobRequest.parse({
-      id: randomUUID(),
+      id: uuidv7(),
       tenant: off.tenant,
       type: 'email.send',
       input: {

@@ -23,6 +23,7 @@ import {
   ReceiveInboundRequest,
   SmsInboundInput,
   TicketReplyRequest,
+  uuidv7,
 } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { RpcFailure } from '@jobdesk/messaging';
@@ -261,7 +262,7 @@ export class SmsService {
     if (!ticket) throw new RpcFailure(ErrorCode.NotFound, `no ticket ${req.ticketId}`, 404);
     const { job } = await this.jobs.create(
       CreateJobRequest.parse({
-        id: randomUUID(),
+        id: uuidv7(),
         tenant: req.tenant,
         type: 'sms.send',
         input: { kind: 'json', data: { to: ticket.phone, body: req.body, ...(ticket.number ? { from: ticket.number } : {}) } },

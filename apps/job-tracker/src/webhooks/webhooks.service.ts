@@ -19,6 +19,7 @@ import {
   WebhookSettingsView,
   Subjects,
   WebhooksChanged,
+  uuidv7,
 } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
@@ -75,7 +76,7 @@ export class WebhooksService {
     const count = await this.em.count(WebhookEndpoint, { tenant: req.tenant });
     if (count >= MAX_WEBHOOK_ENDPOINTS) throw new RpcFailure(ErrorCode.ValidationFailed, `at most ${MAX_WEBHOOK_ENDPOINTS} endpoints per tenant; delete one first`, 409);
     const ep = this.em.create(WebhookEndpoint, {
-      id: randomUUID(),
+      id: uuidv7(),
       tenant: req.tenant,
       url: req.url,
       description: req.description ?? null,

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { CreateJobReply, CreateJobRequest, JobRecord, Subjects } from '@jobdesk/contracts';
+import { CreateJobReply, CreateJobRequest, JobRecord, Subjects, uuidv7 } from '@jobdesk/contracts';
 import { RpcClient, SUBJECTS } from '@jobdesk/messaging';
 
 export interface ChildJob {
@@ -28,7 +27,7 @@ export class RpcChildJobs extends ChildJobs {
 
   async create(job: ChildJob): Promise<JobRecord> {
     const req: CreateJobRequest = {
-      id: randomUUID(),
+      id: uuidv7(),
       tenant: job.tenant,
       type: job.type,
       input: { kind: 'json', data: job.input },

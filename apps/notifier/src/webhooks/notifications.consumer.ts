@@ -1,8 +1,17 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { NatsConnection } from 'nats';
-import { randomUUID } from 'node:crypto';
-import { CreateJobReply, CreateJobRequest, JobFinishedNotification, Subjects, WebhookDelivery, webhookDeliveryQueueId, webhookMessageId, WebhookPayload } from '@jobdesk/contracts';
+import {
+  CreateJobReply,
+  CreateJobRequest,
+  JobFinishedNotification,
+  Subjects,
+  WebhookDelivery,
+  webhookDeliveryQueueId,
+  webhookMessageId,
+  WebhookPayload,
+  uuidv7,
+} from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { DurableConsumer, NATS_CONNECTION, RpcClient, SUBJECTS, validated } from '@jobdesk/messaging';
 import { childSpan, currentTraceparent, withLogContext } from '@jobdesk/observability';
@@ -72,7 +81,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
 
   private async createJob(n: JobFinishedNotification, type: string, input: unknown): Promise<void> {
     const req: CreateJobRequest = {
-      id: randomUUID(),
+      id: uuidv7(),
       tenant: n.data.tenant,
       type,
       input: { kind: 'json', data: input },

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * RFC 9562 UUIDv7: time-ordered, so new jobs land at the right end of the primary-key index.
+ * A new job's id, wherever a job is made (the gateway, job-tracker's own jobs, the notifier's
+ * child jobs): RFC 9562 UUIDv7, time-ordered, so new jobs land at the right end of the
+ * primary-key index.
  * The random bits come from a v4 UUID (Node draws those from a pooled buffer of entropy; a
  * randomBytes call per submission cost more): its version nibble is dropped, its variant kept.
  */

@@ -1,4 +1,4 @@
-import { uuidv7 } from './uuid-v7';
+import { uuidv7 } from './job-id';
 
 describe('uuidv7', () => {
   it('has version 7, the RFC variant and the millisecond time in its first 48 bits', () => {
