@@ -1,11 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { ErrorCode, GetJobRequest, JobRecord, ResultBodyReply } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { RpcFailure } from '@jobdesk/messaging';
-import { Job } from './job.entity';
+import type { Job } from './job.entity';
 import { JobChange } from './job-state-machine';
 import { toRecord } from './jobs.service';
 import { Batcher } from './batcher';
@@ -93,7 +92,7 @@ const INSERT_SQL = `with j as (
 /**
  * The job table's hot paths — the status read every client polls, the insert behind every 202,
  * the update behind every worker event — as single prepared statements on a small pool of its
- * own, mapped straight onto the entity. Through the ORM each was a unit of work: BEGIN, one
+ * own, mapped to plain job data. Through the ORM each was a unit of work: BEGIN, one
  * statement per row, COMMIT, and query building that cost more CPU than PostgreSQL spent
  * (measured: the tracker served about twice the status reads, and the write paths sent one
  * round trip where they sent four or five). Every other write stays with the ORM.
@@ -102,10 +101,7 @@ const INSERT_SQL = `with j as (
 export class JobStatements implements OnApplicationShutdown {
   private readonly pool: Pool;
 
-  constructor(
-    private readonly em: EntityManager,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.pool = new Pool({ connectionString: config.DATABASE_URL, max: Math.max(2, Math.ceil(config.DATABASE_POOL_MAX / 2)) });
     // An idle connection dropped by the server: the pool replaces it on the next query.
     this.pool.on('error', () => undefined);

@@ -58,7 +58,7 @@ describe('JobsService (real PostgreSQL)', () => {
     // The migrator logs every step; the test only needs to know it worked.
     orm = await MikroORM.init({ ...ormConfig(config), logger: () => undefined });
     await migrateWithLock(orm);
-    statements = new JobStatements(orm.em, config);
+    statements = new JobStatements(config);
   });
   afterAll(async () => {
     await statements?.onApplicationShutdown();

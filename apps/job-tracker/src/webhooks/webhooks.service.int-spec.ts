@@ -36,7 +36,7 @@ describe('per-tenant webhooks (real PostgreSQL)', () => {
     config = parseConfig(testEnv({ databaseUrl: db.url, extra: { DATABASE_POOL_MAX: '5' } }));
     orm = await MikroORM.init({ ...ormConfig(config), logger: () => undefined });
     await migrateWithLock(orm);
-    statements = new JobStatements(orm.em, config);
+    statements = new JobStatements(config);
   });
   afterAll(async () => {
     await statements?.onApplicationShutdown();
