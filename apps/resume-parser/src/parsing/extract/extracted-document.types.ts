@@ -19,6 +19,8 @@ export interface ExtractedLine {
   /** Another line shares this baseline (tab-stop dates, table cells). */
   sameRowAsPrev?: boolean;
   url?: string;
+  /** every link target drawn over the line (PDF link annotations), in reading order */
+  links?: string[];
 }
 
 export interface ExtractedDocument {

@@ -93,7 +93,11 @@ export function segmentsToLines(segments: Segment[], page: number, column: numbe
   return lines;
 }
 
-/** "experi-" + "ence and" -> "experience" + "and", when the next line continues in lower case. */
+/**
+ * "experi-" + "ence and" -> "experience" + "and", when the next line continues in lower case.
+ * A web address or e-mail wrapped at one of its own hyphens ("linkedin.com/in/jane-" + "doe-12")
+ * keeps the hyphen: nobody hyphenates inside an address, so the hyphen is the address's.
+ */
 export function undoHyphenation(lines: ExtractedLine[]): void {
   for (let i = 0; i + 1 < lines.length; i++) {
     const a = lines[i];
@@ -101,7 +105,13 @@ export function undoHyphenation(lines: ExtractedLine[]): void {
     if (a.column !== b.column || b.sameRowAsPrev) continue;
     if (!/\p{Ll}-$/u.test(a.text) || !/^\p{Ll}/u.test(b.text)) continue;
     const m = /^(\S+)\s*(.*)$/.exec(b.text)!;
-    a.text = a.text.slice(0, -1) + m[1];
+    const lastWord = /\S*$/.exec(a.text)![0];
+    a.text = (isAddressPart(lastWord) ? a.text : a.text.slice(0, -1)) + m[1];
     b.text = m[2];
   }
+}
+
+/** "linkedin.com/in/jane-", "https://x.org/a-", "www.jane-" (not "client/ser-": no domain) */
+function isAddressPart(word: string): boolean {
+  return /:\/\/|(^|[^\w])www\.|\w\.[a-z]{2,}\//i.test(word);
 }

@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { extractPdf } from './pdf.extractor';
 
 describe('extractPdf', () => {
@@ -34,6 +34,34 @@ describe('extractPdf', () => {
       [3, 'Education', true],
       [3, 'Awards', true],
       [3, 'Dean list', false],
+    ]);
+  });
+
+  it('puts link annotation targets on the lines under them, a wrapped link on both lines', async () => {
+    const pdf = await PDFDocument.create();
+    const page = pdf.addPage([595, 842]);
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    page.drawText('Jane Doe', { x: 50, y: 780, size: 22, font });
+    page.drawText('jane@example.com | linkedin.com/in/jane-', { x: 50, y: 750, size: 10, font });
+    page.drawText('doe-4f21a | GitHub', { x: 50, y: 738, size: 10, font });
+    page.drawText('Experience', { x: 50, y: 700, size: 12, font });
+    const link = (rect: number[], uri: string) =>
+      pdf.context.register(pdf.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: rect, Border: [0, 0, 0], A: { Type: 'Action', S: 'URI', URI: PDFString.of(uri) } }));
+    page.node.set(
+      PDFName.of('Annots'),
+      pdf.context.obj([
+        link([50, 748, 135, 760], 'mailto:jane@example.com'),
+        link([145, 748, 250, 760], 'https://www.linkedin.com/in/jane-doe-4f21a'),
+        link([50, 736, 95, 748], 'https://www.linkedin.com/in/jane-doe-4f21a'),
+        link([105, 736, 145, 748], 'https://github.com/janedoe'),
+      ]),
+    );
+    const doc = await extractPdf(Buffer.from(await pdf.save()), { maxPages: 3 });
+    expect(doc.lines.map((l) => [l.text, l.links])).toEqual([
+      ['Jane Doe', undefined],
+      ['jane@example.com | linkedin.com/in/jane-doe-4f21a', ['mailto:jane@example.com', 'https://www.linkedin.com/in/jane-doe-4f21a']],
+      ['| GitHub', ['https://www.linkedin.com/in/jane-doe-4f21a', 'https://github.com/janedoe']],
+      ['Experience', undefined],
     ]);
   });
 });

@@ -33,7 +33,10 @@ export function parseBasics(input: BasicsInput): ResumeBasics {
   // URLs wrapped at a hyphen ("linkedin.com/in/jane-" + "doe-12") are glued back first
   const contactText = glueWrappedUrls(contactLines.map((l) => l.text)).join('\n');
   const allText = glueWrappedUrls(input.all.map((l) => l.text)).join('\n');
-  const urlsFromLinks = input.all.map((l) => l.url).filter((u): u is string => !!u);
+  const linkTargets = (ls: ExtractedLine[]) => ls.flatMap((l) => [l.url, ...(l.links ?? [])]).filter((u): u is string => !!u);
+  // a link's target is the address itself; its text may be cut short or wrapped
+  const contactLinks = linkTargets(contactLines);
+  const allLinks = linkTargets(input.all);
 
   const { name, nameIndex } = findName(input);
   if (name) basics.name = name;
@@ -48,16 +51,16 @@ export function parseBasics(input: BasicsInput): ResumeBasics {
 
   const profiles: ResumeProfile[] = [];
   const seen = new Set<string>();
-  for (const source of [contactText, allText, urlsFromLinks.join('\n')]) {
-    for (const m of source.matchAll(PROFILE_RE)) {
-      const host = m[1].toLowerCase();
-      const username = m[2].replace(/[/.]+$/, '').split('/')[0];
-      const [network, base] = NETWORKS[host] ?? [host, `https://${host}/`];
-      const key = `${network}:${username.toLowerCase()}`;
-      if (!username || seen.has(key) || seen.has(network)) continue;
+  const linked = profilesIn(allLinks.join('\n'));
+  for (const source of [contactLinks.join('\n'), contactText, allText, allLinks.join('\n')]) {
+    for (const found of profilesIn(source)) {
+      // text "linkedin.com/in/jane-d" (a wrapped or clipped line) under a link to ".../jane-doe-4f21a"
+      const p = linked.find((l) => l.network === found.network && l.username.length > found.username.length && squash(l.username).startsWith(squash(found.username))) ?? found;
+      const key = `${p.network}:${p.username.toLowerCase()}`;
+      if (seen.has(key) || seen.has(p.network)) continue;
       seen.add(key);
-      seen.add(network);
-      profiles.push({ network, username, url: base + username });
+      seen.add(p.network);
+      profiles.push(p);
     }
   }
   if (profiles.length) basics.profiles = profiles;
@@ -75,17 +78,45 @@ export function parseBasics(input: BasicsInput): ResumeBasics {
   return basics;
 }
 
+type Profile = Required<Pick<ResumeProfile, 'network' | 'username' | 'url'>>;
+
+function profilesIn(text: string): Profile[] {
+  const out: Profile[] = [];
+  for (const m of text.matchAll(PROFILE_RE)) {
+    const host = m[1].toLowerCase();
+    const username = m[2].replace(/[/.]+$/, '').split('/')[0];
+    const [network, base] = NETWORKS[host] ?? [host, `https://${host}/`];
+    if (username) out.push({ network, username, url: base + username });
+  }
+  return out;
+}
+
+function squash(s: string): string {
+  return s.toLowerCase().replace(/[-_.%]/g, '');
+}
+
 function glueWrappedUrls(texts: string[]): string[] {
   const out: string[] = [];
   for (const t of texts) {
     const prev = out[out.length - 1];
-    const urlWrap = prev !== undefined && /\/[\w.-]*-$/.test(prev) && /^[\w-]+(\s|$)/.test(t);
+    const urlWrap = prev !== undefined && (/\/[\w.-]*-$/.test(prev) && /^[\w-]+(\s|$)/.test(t) || isUrlTail(prev, t));
     // narrow sidebars break long e-mail addresses anywhere ("name@example.or" + "g")
     const emailWrap = prev !== undefined && /@[\w.-]+$/.test(prev) && /^[a-z]{1,4}$/.test(t);
     if (urlWrap || emailWrap) out[out.length - 1] = prev + t;
     else out.push(t);
   }
   return out;
+}
+
+/**
+ * A narrow column breaks an address anywhere, hyphen or not: "https://www.linkedin.com/in/jane-do"
+ * + "e-4f21a" or "…/in/jane-doe" + "-4f21a". The rest must look like a slug's tail (a lone token
+ * with a letter and a hyphen or a digit), so a word ("python") or a year range on the next
+ * line is not glued on.
+ */
+function isUrlTail(prev: string, t: string): boolean {
+  if (!/(?:^|\s)\S*\w\.[a-z]{2,}\/\S*[\w%]$/i.test(prev)) return false;
+  return /[a-z]/i.test(t) && (/^-[\w%-]+$/.test(t) || (/^[a-z0-9_%-]+$/.test(t) && /[\d-]/.test(t)));
 }
 
 const NAME_WORD = /^[\p{Lu}][\p{L}'’.\-]*$/u;

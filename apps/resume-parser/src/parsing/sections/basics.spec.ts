@@ -1,0 +1,47 @@
+import { ExtractedLine } from '../extract/extracted-document.types';
+import { undoHyphenation } from '../extract/pdf-lines.util';
+import { parseBasics } from './basics.parser';
+
+const line = (text: string, extra: Partial<ExtractedLine> = {}): ExtractedLine => ({ text, page: 1, x: 0, y: 0, fontSize: 0, bold: false, ...extra });
+const basicsOf = (texts: Array<string | ExtractedLine>) => {
+  const lines = texts.map((t) => (typeof t === 'string' ? line(t) : t));
+  return parseBasics({ all: lines, header: lines, contact: [], summary: [] });
+};
+
+describe('basics: profile links', () => {
+  it.each([
+    ['wrapped mid-word in a sidebar', ['LINKEDIN', 'https://www.linkedin.com/in/oluwase', 'un-adeyemi-e41b07', 'SKILLS'], 'https://www.linkedin.com/in/oluwaseun-adeyemi-e41b07'],
+    ['wrapped before its hyphen', ['LINKEDIN', 'https://www.linkedin.com/in/lan-nguyen', '-eb938b', 'GITHUB'], 'https://www.linkedin.com/in/lan-nguyen-eb938b'],
+    ['wrapped after its hyphen', ['linkedin.com/in/jane-', 'doe-12ab'], 'https://www.linkedin.com/in/jane-doe-12ab'],
+    ['not glued to a plain word', ['github.com/jdoe', 'python'], 'https://github.com/jdoe'],
+    ['not glued to a year range', ['github.com/jdoe', '2019-2021'], 'https://github.com/jdoe'],
+  ])('%s', (_case, rows, url) => {
+    expect(basicsOf(['Jane Doe', ...rows]).profiles?.[0]?.url).toBe(url);
+  });
+
+  it('takes the link target over a clipped text address', () => {
+    const rows = [line('Jane Doe'), line('linkedin.com/in/jane-d', { links: ['https://www.linkedin.com/in/jane-doe-4f21a'] })];
+    expect(parseBasics({ all: rows, header: rows, contact: [], summary: [] }).profiles).toEqual([
+      { network: 'LinkedIn', username: 'jane-doe-4f21a', url: 'https://www.linkedin.com/in/jane-doe-4f21a' },
+    ]);
+  });
+
+  it('prefers a link target on the contact row over a project link in the body', () => {
+    const header = [line('Jane Doe'), line('GitHub', { links: ['https://github.com/janedoe'] })];
+    const body = [line('Projects'), line('Maintainer of github.com/acme/tool')];
+    expect(parseBasics({ all: [...body, ...header], header, contact: [], summary: [] }).profiles?.map((p) => p.url)).toEqual(['https://github.com/janedoe']);
+  });
+});
+
+describe('undoHyphenation', () => {
+  it.each([
+    ['a word', ['built an experi-', 'ence platform'], ['built an experience', 'platform']],
+    ['an address path', ['LinkedIn: linkedin.com/in/lars-', 'overgaard-e1d214'], ['LinkedIn: linkedin.com/in/lars-overgaard-e1d214', '']],
+    ['an address with a scheme', ['https://www.linkedin.com/in/emily-carter-', 'd1c39a · Web: x.org'], ['https://www.linkedin.com/in/emily-carter-d1c39a', '· Web: x.org']],
+    ['a slash that is not an address', ['client/ser-', 'ver apps'], ['client/server', 'apps']],
+  ])('%s', (_case, input, output) => {
+    const lines = input.map((t) => line(t));
+    undoHyphenation(lines);
+    expect(lines.map((l) => l.text)).toEqual(output);
+  });
+});
