@@ -1,7 +1,7 @@
 import type { ResumeBasics, ResumeProfile } from '@jobdesk/contracts';
 import { ExtractedLine } from '../extract/extracted-document.types';
 import { bodyFontSize, headingKey } from './heading.util';
-import { parseLocation } from './location.util';
+import { isKnownPlace, parseLocation, ParsedLocation } from './location.util';
 import { joinWrapped, stripBullet } from './line-items.util';
 
 const EMAIL_RE = /[\p{L}\d._%+-]+@[\p{L}\d.-]+\.[\p{L}]{2,}/u;
@@ -206,15 +206,52 @@ function findWebsite(text: string, email: string | undefined): string | undefine
   return undefined;
 }
 
+/** Separators between the pieces of a contact row: "a • b", "a | b", "a / b", "a - b", wide gaps. */
+const CONTACT_SEPARATOR = /\s+[•|·◦▪/–—-]\s+|\s{2,}|\t/;
+
 function findLocation(lines: ExtractedLine[], name: string | undefined): ResumeBasics['location'] {
+  const pieces: string[] = [];
   for (const line of lines) {
-    const parts = line.text.split(/\s+[•|·◦▪]\s+|\s{2,}|\t|\s+[–—]\s+/);
-    for (const part of parts) {
+    // a row may end (or start) with a separator when it wraps: "… • Manchester, United Kingdom •"
+    const text = line.text.replace(/^\s*[•|·◦▪/–—-]\s+|\s+[•|·◦▪/–—-]\s*$/g, '');
+    for (const part of text.split(CONTACT_SEPARATOR)) {
       const p = part.trim().replace(/^(location|address|based in|city)\s*:\s*/i, '');
-      if (!p || p === name) continue;
-      const loc = parseLocation(p);
+      if (p && p !== name) pieces.push(p);
+    }
+  }
+  // a piece that is a place as a whole first, then a place inside a piece
+  for (const find of [parseLocation, placeInside]) {
+    for (const p of pieces) {
+      const loc = find(p);
       if (loc?.city) return loc;
     }
+  }
+  return undefined;
+}
+
+/**
+ * A place among other pieces with only spaces between them ("jane@x.org 0491 570 109 Oslo, Norway
+ * https://…"): the words just before a comma and just after it, when those after are a country
+ * or a state code. A known city of two or three words wins ("New York, NY"); otherwise one word.
+ */
+function placeInside(text: string): ParsedLocation | undefined {
+  for (const m of text.matchAll(/,\s+/g)) {
+    const before = text.slice(0, m.index).split(/\s+/);
+    const after = text.slice((m.index ?? 0) + m[0].length).split(/\s+/);
+    let tail: string | undefined;
+    for (let n = Math.min(3, after.length); n >= 1 && !tail; n--) {
+      const cand = after.slice(0, n).join(' ').replace(/[.;]$/, '');
+      if (parseLocation(`Somewhere, ${cand}`)?.countryCode) tail = cand;
+    }
+    if (!tail) continue;
+    let found: ParsedLocation | undefined;
+    for (let n = 1; n <= Math.min(3, before.length); n++) {
+      const city = before.slice(-n).join(' ');
+      const loc = parseLocation(`${city}, ${tail}`);
+      if (!loc?.city) break;
+      if (n === 1 || isKnownPlace(city)) found = loc;
+    }
+    if (found) return found;
   }
   return undefined;
 }

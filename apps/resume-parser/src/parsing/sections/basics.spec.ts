@@ -8,6 +8,29 @@ const basicsOf = (texts: Array<string | ExtractedLine>) => {
   return parseBasics({ all: lines, header: lines, contact: [], summary: [] });
 };
 
+describe('basics: city in a contact row', () => {
+  it.each([
+    ['slashes with a label', 'Email: a@example.com / Phone: 646-555-0109 / Location: Austin, TX / LinkedIn:', 'Austin', 'US'],
+    ['a row ending in its separator', 'a@example.org • 07700 900672 • Manchester, United Kingdom •', 'Manchester', 'GB'],
+    ['a row ending in a slash', 'a@example.org / +353 20 912 3804 / Dublin, Ireland /', 'Dublin', 'IE'],
+    ['spaced hyphens (OCR)', 'a@example.net - 07700 900659 - Oslo, Norway - https://x.example.org', 'Oslo', 'NO'],
+    ['only single spaces between pieces', 'a@example.net 07700 900659 Oslo, Norway https://www.linkedin.com/in/a-b', 'Oslo', 'NO'],
+    ['a two-word city the list knows', 'a@example.com 646 555 0100 New York, NY', 'New York', 'US'],
+    ['a phone before an unknown one-word city', 'a@example.no +47 912 34 567 Tromsø, Norway', 'Tromsø', 'NO'],
+    ['middle dots', 'a@example.org · +1 415 555 0152 · Location: Boston, MA · LinkedIn: linkedin.com/in/a', 'Boston', 'US'],
+  ])('%s', (_case, row, city, countryCode) => {
+    expect(basicsOf(['Jane Doe', row]).location).toMatchObject({ city, countryCode });
+  });
+
+  it.each([
+    ['a comma in a sentence', 'Built tools for teams, mostly remote work'],
+    ['a team after a comma', 'Lead engineer, Platform team'],
+    ['a date range', 'Acme Ltd, 2019 - 2021'],
+  ])('finds no city in %s', (_case, row) => {
+    expect(basicsOf(['Jane Doe', row]).location?.city).toBeUndefined();
+  });
+});
+
 describe('basics: profile links', () => {
   it.each([
     ['wrapped mid-word in a sidebar', ['LINKEDIN', 'https://www.linkedin.com/in/oluwase', 'un-adeyemi-e41b07', 'SKILLS'], 'https://www.linkedin.com/in/oluwaseun-adeyemi-e41b07'],
