@@ -174,7 +174,7 @@ function findPhone(text: string): string | undefined {
       const digits = raw.replace(/\D/g, '');
       if (digits.length < 8 || digits.length > 15) continue;
       // date ranges and years are not phone numbers
-      if (/^(19|20)\d\d\s*[-–]\s*(19|20)\d\d$/.test(raw) || /^\d{4}[-/.]\d{2}([-/.]\d{2})?$/.test(raw)) continue;
+      if (/^(18|19|20)\d\d\s*[-–—]\s*(18|19|20)\d\d$/.test(raw) || /^\d{4}[-/.]\d{2}([-/.]\d{2})?$/.test(raw)) continue;
       const before = line.slice(Math.max(0, (m.index ?? 0) - 1), m.index ?? 0);
       if (/[\w/]/.test(before)) continue;
       return normalizePhone(raw);

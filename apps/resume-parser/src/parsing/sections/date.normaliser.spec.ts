@@ -1,4 +1,4 @@
-import { findDateRange, normalizeDate } from './date.normaliser';
+import { findDateRange, hasDate, normalizeDate } from './date.normaliser';
 
 describe('normalizeDate', () => {
   it.each([
@@ -39,5 +39,34 @@ describe('findDateRange', () => {
 
   it('finds nothing in plain text', () => {
     expect(findDateRange('Led a team of 12 engineers')).toBeUndefined();
+  });
+});
+
+describe('findDateRange: years before 1950', () => {
+  it.each([
+    ['1843 – 1852', { startDate: '1843', endDate: '1852', current: false }],
+    ['Curator, Royal Museum 1843–1852', { startDate: '1843', endDate: '1852', rest: 'Curator, Royal Museum' }],
+    ['March 1901 – June 1903', { startDate: '1901-03', endDate: '1903-06' }],
+    ['1948 - 1952', { startDate: '1948', endDate: '1952' }],
+    ['1890 to Present', { startDate: '1890', current: true }],
+    ['Born March 1843', { endDate: '1843-03' }],
+    ['1880-1890, Leipzig', { startDate: '1880', endDate: '1890', rest: 'Leipzig' }],
+  ])('%s', (input, expected) => {
+    expect(findDateRange(input)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['a lone number', 'Catalogued 1843 letters'],
+    ['a count range with its unit', 'Engine tuned to 1850–1900 rpm'],
+    ['a range of amounts', 'Essays of 1800-2000 words'],
+    ['a range backwards', 'Parts 1899 - 1850'],
+    ['a model number', 'Model 1911 pistol restoration'],
+  ])('reads no date in %s', (_case, input) => {
+    expect(findDateRange(input)).toBeUndefined();
+    expect(hasDate(input)).toBe(false);
+  });
+
+  it('still finds a modern date after an old number', () => {
+    expect(findDateRange('Restored 1843 artefacts 2015 – 2019')).toMatchObject({ startDate: '2015', endDate: '2019' });
   });
 });

@@ -27,6 +27,11 @@ describe('work entries', () => {
     expect(work[0]).toMatchObject({ name: 'Thistledown & Hale B.V.', position: 'Talent Acquisition Partner' });
   });
 
+  it('reads a historical date range on an entry row', () => {
+    const work = parseWork([flow('Curator, Royal Museum'), flow('1843 – 1852', { sameRowAsPrev: true }), flow('Catalogued 1843 letters', { kind: 'bullet' })]);
+    expect(work[0]).toMatchObject({ startDate: '1843', endDate: '1852', highlights: ['Catalogued 1843 letters'] });
+  });
+
   it('splits "Title — Company" markdown headings without company words', () => {
     const work = parseWork([flow('Junior Data Analyst — Quillfeather AI', { kind: 'heading', bold: true }), flow('2018–2022 · Dublin, Ireland'), flow('Ran tests', { kind: 'bullet' })]);
     expect(work[0]).toMatchObject({ position: 'Junior Data Analyst', name: 'Quillfeather AI', startDate: '2018', endDate: '2022' });
