@@ -177,6 +177,19 @@ describe('at volume', () => {
   });
 });
 
+describe('a job retried by hand', () => {
+  it('notifies each of its endings: failed, then completed, each under its own webhook-id', async () => {
+    const job = await noop({ webhook: `${hooks.url}/retried` }, { ms: 0, fail_attempts: 1 });
+    expect((await waitForEnd(stack.baseUrl, job.id)).status).toBe('failed');
+    await until(() => at('/retried').find((h) => JSON.parse(h.body).data.status === 'failed'));
+    expect((await api('POST', `/v1/jobs/${job.id}/retry`)).status).toBe(202);
+    expect((await waitForEnd(stack.baseUrl, job.id)).status).toBe('completed');
+    const completed = await until(() => at('/retried').find((h) => JSON.parse(h.body).data.status === 'completed'));
+    const failed = at('/retried').find((h) => JSON.parse(h.body).data.status === 'failed')!;
+    expect(completed.headers['webhook-id']).not.toBe(failed.headers['webhook-id']);
+  });
+});
+
 describe('a dead receiver', () => {
   it("never delays the job's status: the job is completed while its webhook is still unanswered", async () => {
     dead.pause(); // takes connections, reads and answers nothing

@@ -69,9 +69,17 @@ export const WebhookDelivery = z.object({
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 
-/** The `webhook-id` of a job's end: the same for every target, retry and redelivery. */
-export function webhookMessageId(jobId: string, status: string): string {
-  return `msg_${jobId.replace(/-/g, '')}_${status}`;
+/**
+ * Which ending of a job a notification is about: a job retried by hand ends again, and each
+ * ending is notified on its own. Its finished_at in milliseconds (one ending, one finished_at).
+ */
+export function jobEnding(finishedAt: Date | string): string {
+  return String(new Date(finishedAt).getTime());
+}
+
+/** The `webhook-id` of one ending of a job: the same for every target, retry and redelivery. */
+export function webhookMessageId(jobId: string, status: string, finishedAt: Date | string): string {
+  return `msg_${jobId.replace(/-/g, '')}_${status}_${jobEnding(finishedAt)}`;
 }
 
 /** notifier's BullMQ id for one delivery of a message to one target (the reconciler looks it up). */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { CreateJobRequest, ErrorCode, JobFinishedNotification, subjects, WorkerEvent } from '@jobdesk/contracts';
+import { CreateJobRequest, ErrorCode, JobFinishedNotification, jobEnding, subjects, webhookMessageId, WorkerEvent } from '@jobdesk/contracts';
 import { AppConfig, parseConfig } from '@jobdesk/config';
 import { RpcFailure } from '@jobdesk/messaging';
 import { Metrics } from '@jobdesk/observability';
@@ -390,6 +390,21 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(new Set(ids).size).toBe(1);
     });
 
+    it('announces each ending of a job retried by hand on its own: a new notification id for the new ending', async () => {
+      const req = withWebhook();
+      await jobs.create(req);
+      await jobs.applyEvent(started(req.id));
+      await jobs.applyEvent(workerEvent('job.failed', req.id, 1, { willRetry: false, error: { code: 'worker_error', message: 'boom' } }));
+      await jobs.retry({ tenant: req.tenant, id: req.id });
+      await jobs.applyEvent(started(req.id, 2));
+      await jobs.applyEvent(completed(req.id, 2));
+
+      const sent = events.on(s.notify(req.id)).map((e) => JobFinishedNotification.parse(e));
+      expect(sent.map((n) => n.data.status)).toEqual(['failed', 'completed']);
+      expect(new Set(sent.map((n) => n.id)).size).toBe(2);
+      expect(webhookMessageId(req.id, 'completed', sent[1].data.finishedAt)).not.toBe(webhookMessageId(req.id, 'failed', sent[0].data.finishedAt));
+    });
+
     it('broadcasts each change on the job\'s status subject', async () => {
       const req = createRequest();
       await jobs.create(req);
@@ -532,6 +547,8 @@ describe('JobsService (real PostgreSQL)', () => {
         return req;
       }
       const announcements = (id: string) => events.on(s.notify(id)).map((e) => JobFinishedNotification.parse(e));
+      /** The webhook-id of the job's ending as stored (the tests move finished_at back in time). */
+      const messageIdOf = async (id: string) => webhookMessageId(id, 'completed', (await findJob(id))!.finishedAt!);
 
       it('announces a finished job again when the delivery queue lost its webhook and the log never saw it delivered', async () => {
         const req = await finishedWithWebhook();
@@ -541,8 +558,8 @@ describe('JobsService (real PostgreSQL)', () => {
 
         const sent = announcements(req.id);
         expect(sent).toHaveLength(2);
-        // The same notification (so email and SMS are not made twice), the same final status.
-        expect(sent[1]).toMatchObject({ id: sent[0].id, data: { status: 'completed', redelivery: 0 } });
+        // The notification of this ending (so email and SMS are not made twice), the same final status.
+        expect(sent[1]).toMatchObject({ id: `${req.id}.finished.${jobEnding((await findJob(req.id))!.finishedAt!)}`, data: { status: 'completed', redelivery: 0 } });
       });
 
       it('leaves it alone while the queue holds the delivery, or once the log shows it delivered', async () => {
@@ -550,8 +567,8 @@ describe('JobsService (real PostgreSQL)', () => {
         const delivered = await finishedWithWebhook();
         await orm.em.fork().execute(
           `insert into webhook_delivery (event_id, job_id, tenant, message_id, url, attempt, status_code, latency_ms, error, outcome, final, at)
-           values (?, ?, 'acme', 'msg', 'https://hooks.example.com/jobdesk', 1, 200, 5, null, 'delivered', true, now())`,
-          [randomUUID(), delivered.id],
+           values (?, ?, 'acme', ?, 'https://hooks.example.com/jobdesk', 1, 200, 5, null, 'delivered', true, now())`,
+          [randomUUID(), delivered.id, await messageIdOf(delivered.id)],
         );
         reconciler.webhookQueued = async (id) => id === held.id;
 
@@ -570,11 +587,11 @@ describe('JobsService (real PostgreSQL)', () => {
         const req = await finishedWithWebhook();
         await orm.em.fork().execute(
           `insert into webhook_delivery (event_id, job_id, tenant, message_id, url, attempt, status_code, latency_ms, error, outcome, final, at)
-           values (?, ?, 'acme', 'msg', 'https://hooks.example.com/jobdesk', 1, 200, 5, null, 'delivered', true, now())`,
-          [randomUUID(), req.id],
+           values (?, ?, 'acme', ?, 'https://hooks.example.com/jobdesk', 1, 200, 5, null, 'delivered', true, now())`,
+          [randomUUID(), req.id, await messageIdOf(req.id)],
         );
         const asked: Array<string | null> = [];
-        reconciler.webhookQueued = async (_id, _status, endpointId) => {
+        reconciler.webhookQueued = async (_id, _status, _finishedAt, endpointId) => {
           asked.push(endpointId);
           return false;
         };

@@ -10,6 +10,7 @@ import {
   isJobType,
   isTerminal,
   JOB_SPECS,
+  jobEnding,
   JobFinishedNotification,
   JobRecord,
   JobStatusChanged,
@@ -337,9 +338,12 @@ export class JobsService {
     if (!isTerminal(job.status)) return;
     const endpoints = await this.webhooks.targetsFor(job.tenant, `job.${job.status as 'completed' | 'failed' | 'canceled'}`);
     if (!hasTargets(job.notify) && endpoints.length === 0) return;
+    const finishedAt = job.finishedAt ?? new Date();
+    // One id per ending of the job (a retried job ends again): JetStream drops a re-announce of
+    // the same ending within its window, the notifier after it.
+    const ending = `${job.id}.finished.${jobEnding(finishedAt)}`;
     const n: JobFinishedNotification = {
-      // One id per job end: JetStream drops a re-announce within its window, the notifier after it.
-      id: redelivery ? `${job.id}.finished.r${redelivery}` : `${job.id}.finished`,
+      id: redelivery ? `${ending}.r${redelivery}` : ending,
       type: 'job.finished',
       version: 1,
       occurredAt: new Date().toISOString(),
@@ -352,7 +356,7 @@ export class JobsService {
         status: job.status as 'completed' | 'failed' | 'canceled',
         error: job.error,
         result: job.result,
-        finishedAt: (job.finishedAt ?? new Date()).toISOString(),
+        finishedAt: finishedAt.toISOString(),
         notify: job.notify ?? {},
         endpoints,
         redelivery,

@@ -22,7 +22,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private timer?: NodeJS.Timeout;
   private webhookQueue?: Queue;
   /** Whether notifier's delivery queue (Redis) still holds a finished job's delivery to one target; set at bootstrap. */
-  webhookQueued?: (jobId: string, status: string, endpointId: string | null) => Promise<boolean>;
+  webhookQueued?: (jobId: string, status: string, finishedAt: Date, endpointId: string | null) => Promise<boolean>;
 
   constructor(
     private readonly em: EntityManager,
@@ -35,7 +35,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     if (!this.config.RECONCILE_INTERVAL_MS) return;
     this.webhookQueue = new Queue('webhook.deliver', { connection: redisConnection(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX });
     this.webhookQueue.on('error', () => undefined);
-    this.webhookQueued = async (id, status, endpointId) => !!(await this.webhookQueue!.getJob(webhookDeliveryQueueId(webhookMessageId(id, status), endpointId)));
+    this.webhookQueued = async (id, status, finishedAt, endpointId) => !!(await this.webhookQueue!.getJob(webhookDeliveryQueueId(webhookMessageId(id, status, finishedAt), endpointId)));
     this.timer = setInterval(() => void this.tick(), this.config.RECONCILE_INTERVAL_MS);
     this.timer.unref();
   }
@@ -97,8 +97,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async sweepWebhooks(em: EntityManager): Promise<number> {
     if (!this.webhookQueued) return 0;
     const now = Date.now();
-    const settled = (endpoint: string) => `exists (select 1 from webhook_delivery d where d.job_id = j.id and ${endpoint} and (d.outcome = 'delivered' or d.final))`;
-    const rows = await em.execute<{ id: string; status: string; callback_open: boolean; open_endpoints: string[] }[]>(
+    // Settled for this ending of the job (webhookMessageId in SQL): a retried job's earlier ending does not count.
+    const settled = (endpoint: string) =>
+      `exists (select 1 from webhook_delivery d where d.job_id = j.id and ${endpoint} and (d.outcome = 'delivered' or d.final)
+         and d.message_id = 'msg_' || replace(j.id::text, '-', '') || '_' || j.status || '_' || (extract(epoch from j.finished_at) * 1000)::bigint)`;
+    const rows = await em.execute<{ id: string; status: string; finished_at: Date; callback_open: boolean; open_endpoints: string[] }[]>(
       `select * from (
          select j.id, j.status, j.finished_at,
            (j.notify->>'webhook' is not null and not ${settled('d.endpoint_id is null')}) as callback_open,
@@ -113,10 +116,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       [new Date(now - this.config.RECONCILE_AFTER_MS), new Date(now - 24 * 3600_000)],
     );
     let count = 0;
-    for (const { id, status, callback_open, open_endpoints } of rows) {
+    for (const { id, status, finished_at, callback_open, open_endpoints } of rows) {
       let lost = false;
       for (const endpointId of [...(callback_open ? [null] : []), ...open_endpoints]) {
-        if ((lost = !(await this.webhookQueued(id, status, endpointId)))) break;
+        if ((lost = !(await this.webhookQueued(id, status, new Date(finished_at), endpointId)))) break;
       }
       if (!lost) continue;
       const job = await em.findOne(Job, { id });

@@ -112,7 +112,7 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
         finished_at: data.finishedAt,
       },
     };
-    const messageId = webhookMessageId(data.jobId, data.status);
+    const messageId = webhookMessageId(data.jobId, data.status, data.finishedAt);
     const body = JSON.stringify(payload);
     for (const t of targets) {
       const delivery: WebhookDelivery = { messageId, tenant: data.tenant, jobId: data.jobId, url: t.url, endpointId: t.endpointId, body, traceparent: currentTraceparent() };
