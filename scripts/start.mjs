@@ -44,6 +44,8 @@ if (env.AUTH_REQUIRED === 'false') {
   console.log('dev mode: AUTH_REQUIRED=false, every caller is tenant "default" (set AUTH_REQUIRED=true and use `npm run keys` for API keys)');
 }
 
+/** How long the apps get to finish the work in hand after Ctrl-C / SIGTERM. */
+const STOP_GRACE_MS = 15_000;
 let stopping = false;
 const children = new Map();
 
@@ -88,9 +90,11 @@ function stop(code = 0) {
   const all = [...children.values()];
   for (const c of all) if (running(c)) c.kill('SIGTERM');
   const timer = setTimeout(() => {
+    const busy = [...children].filter(([, c]) => running(c)).map(([name]) => name);
+    console.error(`still busy after ${STOP_GRACE_MS / 1000} s, stopped hard: ${busy.join(', ')} (their jobs in hand run again once a worker is back: BullMQ's stall check)`);
     for (const c of all) if (running(c)) c.kill('SIGKILL');
     process.exit(code || 1);
-  }, 15_000);
+  }, STOP_GRACE_MS);
   Promise.all(all.map((c) => (running(c) ? new Promise((r) => c.on('exit', r)) : null))).then(() => {
     clearTimeout(timer);
     process.exit(code);
