@@ -15,3 +15,10 @@ describe('SubmitJobBody run_at', () => {
     expect(messages(new Date(Date.now() + 3_600_000).toISOString())).toEqual([]);
   });
 });
+
+describe('metadata', () => {
+  it('says values are flat when one is an object', () => {
+    const r = SubmitJobBody.safeParse({ type: 'noop', input: {}, metadata: { a: { b: 1 } } });
+    expect(r.error?.issues.map((i) => i.message)).toEqual([expect.stringContaining('flat')]);
+  });
+});

@@ -53,7 +53,7 @@ export const JobRecord = z.object({
 export type JobRecord = z.infer<typeof JobRecord>;
 
 export const Metadata = z
-  .record(z.string().max(64), z.union([z.string().max(512), z.number(), z.boolean(), z.null()]))
+  .record(z.string().max(64), z.union([z.string().max(512), z.number(), z.boolean(), z.null()], { error: 'metadata values are flat: a string (up to 512 characters), number, boolean or null' }))
   .refine((m) => Object.keys(m).length <= 32, { message: 'at most 32 metadata keys' });
 
 /** A job to make, of any type: what job-tracker's create takes in-process, internal types included. */
