@@ -147,8 +147,8 @@ describe('Idempotency-Key', () => {
     const delayed = await form([['run_at', runAt], ['max_attempts', '2']]);
     expect(delayed.status).toBe(202);
     expect(await json(delayed)).toMatchObject({ status: 'queued', run_at: runAt, max_attempts: 2 });
-    const bad = await form([['run_at', 'tomorrow']]);
-    expect([bad.status, (await json(bad)).detail]).toEqual([422, expect.stringContaining('ISO 8601')]);
+    const bad = await json(await form([['run_at', 'tomorrow']]));
+    expect([bad.status, bad.detail, bad.errors]).toEqual([422, expect.stringContaining('ISO 8601'), [{ field: 'run_at', message: expect.stringContaining('ISO 8601') }]]);
     const twice = await form([['priority', '1'], ['priority', '2']]);
     expect([twice.status, (await json(twice)).detail]).toEqual([422, 'the form field "priority" is given more than once']);
   });

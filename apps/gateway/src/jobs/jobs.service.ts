@@ -227,7 +227,7 @@ export class JobsService {
       return parse(value);
     } catch (e) {
       const message = e instanceof z.ZodError ? e.issues.map((i) => i.message).join('; ') : (e as Error).message;
-      throw new ApiProblem(422, ErrorCode.ValidationFailed, `invalid field "${name}": ${message}`);
+      throw new ApiProblem(422, ErrorCode.ValidationFailed, `invalid field "${name}": ${message}`, { errors: [{ field: name, message }] });
     }
   }
 
