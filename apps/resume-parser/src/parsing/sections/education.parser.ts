@@ -25,8 +25,14 @@ export function parseEducation(lines: ExtractedLine[]): ResumeEducation[] {
         }
         return t;
       });
-      const atoms = cleaned.flatMap((t) => splitPieces(t).atoms.length ? [t] : []);
-      const inst = atoms.find((t) => INSTITUTION.test(t) && !DEGREE.test(t.trim()));
+      let atoms = cleaned.flatMap((t) => splitPieces(t).atoms.length ? [t] : []);
+      const findInst = () => atoms.find((t) => INSTITUTION.test(t) && !DEGREE.test(t.trim()));
+      let inst = findInst();
+      // "Stanford University — B.S. Computer Science", "B.S. Physics, MIT": both on one line
+      if (!inst || !atoms.some((t) => DEGREE.test(t.trim()) && t !== inst)) {
+        atoms = atoms.flatMap((t) => splitInstitutionDegree(t) ?? [t]);
+        inst = findInst();
+      }
       if (inst) edu.institution = firstAtom(inst, INSTITUTION);
       const degreeLine = atoms.find((t) => DEGREE.test(t.trim()) && t !== inst);
       if (degreeLine) Object.assign(edu, splitDegree(degreeLine));
@@ -42,6 +48,34 @@ export function parseEducation(lines: ExtractedLine[]): ResumeEducation[] {
       return edu;
     })
     .filter((e) => e.institution || e.studyType);
+}
+
+const isInstitutionPart = (s: string) => INSTITUTION.test(s) && !DEGREE.test(s);
+const isDegreePart = (s: string) => DEGREE.test(s) && !INSTITUTION.test(s);
+
+/**
+ * A line naming both the school and the degree, in either order: "Stanford University — B.S. Computer Science",
+ * "MIT, B.S. Physics", "Bachelor of Science, Biology, University of Leeds". Split at the separator before
+ * whichever of the two comes second; parts after each stay with it ("University of California, Berkeley").
+ */
+function splitInstitutionDegree(text: string): [string, string] | undefined {
+  const seps = [...text.matchAll(/\s+[–—|·-]\s+|\s*\|\s*|\s*,\s*/g)];
+  const parts: Array<{ text: string; start: number; sepStart: number }> = [];
+  let pos = 0;
+  for (const m of seps) {
+    parts.push({ text: text.slice(pos, m.index).trim(), start: pos, sepStart: m.index! });
+    pos = m.index! + m[0].length;
+  }
+  parts.push({ text: text.slice(pos).trim(), start: pos, sepStart: text.length });
+  if (parts.length < 2) return undefined;
+  const i = parts.findIndex((p) => isInstitutionPart(p.text));
+  const d = parts.findIndex((p) => isDegreePart(p.text));
+  if (i < 0 || d < 0) return undefined;
+  const second = parts[Math.max(i, d)];
+  const first = parts[Math.max(i, d) - 1];
+  const a = text.slice(0, first.sepStart).trim();
+  const b = text.slice(second.start).trim();
+  return a && b ? [a, b] : undefined;
 }
 
 function firstAtom(text: string, prefer: RegExp): string {

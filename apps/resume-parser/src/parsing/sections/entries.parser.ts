@@ -1,6 +1,6 @@
 import { ExtractedLine } from '../extract/extracted-document.types';
 import { DateRange, findDateRange } from './date.normaliser';
-import { endsWithLegalForm, splitPieces } from './header-pieces.util';
+import { endsWithLegalForm, hasLegalSuffix, isPlaceAtom, isTitleLike, splitPieces } from './header-pieces.util';
 import { Item, stripBullet, toItems } from './line-items.util';
 
 export interface RawEntry {
@@ -63,8 +63,13 @@ export function splitEntries(lines: ExtractedLine[]): RawEntry[] {
     let headerEnd = a + 1;
     const anchorRest = rows[a].dates!.rest;
     // "Acme Corp, Austin, TX | 2020 – 2022" names the company only: the title is on the next row
-    const needsMore = preCount === 0 && (!hasTwoParts(anchorRest) || splitPieces(anchorRest).atoms.length < 2);
     const next = rows[headerEnd];
+    // "Principal Engineer, Northwind Traders, 2017 – Present" names a title and more: the next row is its body,
+    // unless that row is plainly a company ("Acme, Inc.")
+    const needsMore =
+      preCount === 0 &&
+      (!hasTwoParts(anchorRest) || splitPieces(anchorRest).atoms.length < 2) &&
+      (!namesTitleAndMore(anchorRest) || (!!next && hasLegalSuffix(next.text.trim())));
     if (needsMore && next && !next.dates && isHeaderish(next) && next.text.length <= 80 && next.text.split(/\s+/).length <= 10 && !anchors.includes(headerEnd)) headerEnd++;
     entries.push({ start, anchor: a, headerEnd });
   }
@@ -82,6 +87,14 @@ export function splitEntries(lines: ExtractedLine[]): RawEntry[] {
     const bodyLines = rows.slice(e.headerEnd, end).flatMap((r) => r.lines);
     return { pieces, dates: rows[e.anchor].dates, body: toItems(bodyLines) };
   });
+}
+
+/** "Principal Engineer, Northwind Traders": a title, a comma and a part that is neither a title nor a place. */
+function namesTitleAndMore(rest: string): boolean {
+  const { atoms } = splitPieces(rest);
+  if (atoms.length !== 1) return false;
+  const parts = atoms[0].split(/\s*,\s*/);
+  return parts.length >= 2 && isTitleLike(parts[0]) && parts.slice(1).some((p) => !isTitleLike(p) && !isPlaceAtom(p, true));
 }
 
 function hasTwoParts(rest: string): boolean {
