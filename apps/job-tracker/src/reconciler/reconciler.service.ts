@@ -97,10 +97,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async sweepWebhooks(em: EntityManager): Promise<number> {
     if (!this.webhookQueued) return 0;
     const now = Date.now();
-    // Settled for this ending of the job (webhookMessageId in SQL): a retried job's earlier ending does not count.
+    // Settled for this ending of the job (webhookMessageId in SQL, milliseconds truncated as a JS
+    // Date truncates them): a retried job's earlier ending does not count.
     const settled = (endpoint: string) =>
       `exists (select 1 from webhook_delivery d where d.job_id = j.id and ${endpoint} and (d.outcome = 'delivered' or d.final)
-         and d.message_id = 'msg_' || replace(j.id::text, '-', '') || '_' || j.status || '_' || (extract(epoch from j.finished_at) * 1000)::bigint)`;
+         and d.message_id = 'msg_' || replace(j.id::text, '-', '') || '_' || j.status || '_' || floor(extract(epoch from j.finished_at) * 1000)::bigint)`;
     const rows = await em.execute<{ id: string; status: string; finished_at: Date; callback_open: boolean; open_endpoints: string[] }[]>(
       `select * from (
          select j.id, j.status, j.finished_at,
