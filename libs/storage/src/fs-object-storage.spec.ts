@@ -56,6 +56,14 @@ describe('FsObjectStorage', () => {
     expect((await storage.get('fresh/a')).toString()).toBe('new');
   });
 
+  it('destroys a stream it will not read to the end, so that whatever feeds it is not left waiting', async () => {
+    const longer = () => chunked(Buffer.alloc(FsObjectStorage.SMALL_BYTES * 2, 3), 64 * 1024);
+    const refused = longer(); // the key exists: the file cannot be opened
+    await expect(storage.put('fresh/a', refused, { fresh: true })).rejects.toThrow(/EEXIST/);
+    expect(refused.destroyed).toBe(true);
+    expect((await storage.get('fresh/a')).toString()).toBe('new');
+  });
+
   it('stores nested keys as nested files', async () => {
     await storage.put('results/job-1.json', Buffer.from('{}'));
     expect(await readdir(join(dir, 'results'))).toEqual(['job-1.json']);

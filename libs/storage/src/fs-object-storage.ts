@@ -31,6 +31,14 @@ async function headOf(body: Readable, limit: number): Promise<Buffer | Readable>
   );
 }
 
+/**
+ * A put that failed reads no more of its stream: destroy it, as pipeline would have, so that
+ * whoever feeds it (an upload being received) fails too instead of waiting for ever.
+ */
+function release(body: Readable | Buffer): void {
+  if (!Buffer.isBuffer(body)) body.destroy();
+}
+
 /** Objects as plain files under a root directory (one machine, development and tests). */
 export class FsObjectStorage extends ObjectStorage {
   private readonly root: string;
@@ -50,8 +58,13 @@ export class FsObjectStorage extends ObjectStorage {
     // A replaced object is written beside the target and renamed over it (same filesystem, so
     // atomic: readers see the old object or the whole new one); a fresh key is written in place.
     const target = opts.fresh ? file : join(dir, `.${randomUUID()}.tmp`);
-    // The file is open before the body is touched, so a stream can still be written after a retry.
-    const handle = await this.openNew(dir, target);
+    let handle: FileHandle;
+    try {
+      handle = await this.openNew(dir, target);
+    } catch (err) {
+      release(body);
+      throw err;
+    }
     try {
       let size: number;
       if (Buffer.isBuffer(content)) {
@@ -66,6 +79,7 @@ export class FsObjectStorage extends ObjectStorage {
       if (target !== file) await rename(target, file);
       return { size };
     } catch (err) {
+      release(body);
       await handle.close().catch(() => undefined);
       await rm(target, { force: true });
       throw err;
