@@ -39,12 +39,13 @@ const DELIVERY_NAMES = DELIVERY_COLUMNS.map(([name]) => `"${name}"`).join(', ');
 
 /** Attempts whose job still exists are inserted (an event already stored is skipped); each says whether its job exists. */
 const INSERT_ATTEMPTS = `with v as (
-    select * from jsonb_to_recordset(?::jsonb) as v(${DELIVERY_COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(', ')})),
+    select *, exists (select 1 from "job" j where j."id" = v."job_id") as "job_exists"
+      from jsonb_to_recordset(?::jsonb) as v(${DELIVERY_COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(', ')})),
   ins as (
     insert into "webhook_delivery" (${DELIVERY_NAMES})
-    select v.* from v where exists (select 1 from "job" j where j."id" = v."job_id")
+    select ${DELIVERY_NAMES} from v where "job_exists"
     on conflict ("event_id") do nothing)
-  select v."event_id", exists (select 1 from "job" j where j."id" = v."job_id") as "job_exists" from v`;
+  select "event_id", "job_exists" from v`;
 
 /**
  * The webhook delivery log (written from notifier's attempt events), per job and per endpoint;

@@ -60,7 +60,11 @@ export class BullJobProducer extends JobProducer {
    */
   private readonly adds = new Batcher<BulkJob, void>(async (items) => {
     const byType = new Map<JobType, BulkJob[]>();
-    for (const it of items) byType.set(it.name, [...(byType.get(it.name) ?? []), it]);
+    for (const it of items) {
+      const same = byType.get(it.name);
+      if (same) same.push(it);
+      else byType.set(it.name, [it]);
+    }
     const failed = new Map<JobType, Error>();
     await Promise.all([...byType].map(([type, jobs]) => this.queues[type].addBulk(jobs).catch((e: Error) => void failed.set(type, e))));
     return items.map((it) => failed.get(it.name));

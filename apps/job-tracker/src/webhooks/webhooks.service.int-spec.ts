@@ -170,6 +170,18 @@ describe('per-tenant webhooks (real PostgreSQL)', () => {
     });
   });
 
+  describe('delivery log', () => {
+    it('stores attempts that arrive together once each, and nothing for a job that is gone', async () => {
+      const id = await finishedJob('acme', 'completed');
+      const a = attempt(null as unknown as string, 'failed', new Date(), id);
+      const b = attempt(null as unknown as string, 'delivered', new Date(), id);
+      const orphan = attempt(null as unknown as string, 'delivered', new Date(), randomUUID());
+      await Promise.all([deliveries.record(a), deliveries.record(b), deliveries.record(a), deliveries.record(orphan)]);
+      const rows = await orm.em.fork().getConnection().execute<Array<{ event_id: string; outcome: string }>>('select event_id, outcome from webhook_delivery where job_id in (?, ?) order by id', [id, orphan.data.jobId]);
+      expect(rows).toEqual([{ event_id: a.id, outcome: 'failed' }, { event_id: b.id, outcome: 'delivered' }]);
+    });
+  });
+
   describe('endpoint health', () => {
     it('disables an endpoint that answered 410 at once, and tells the tenant by email exactly once', async () => {
       await webhooks.putSettings({ tenant: 'acme', alert_email: 'ops@acme.example' });
