@@ -18,6 +18,8 @@ export abstract class JobProducer {
   /** Why the queue gave up on the job without a worker saying so (e.g. it stalled too often), or null. */
   abstract abandoned(job: Pick<Job, 'id' | 'type'>): Promise<string | null>;
   abstract remove(job: Pick<Job, 'id' | 'type'>): Promise<void>;
+  /** Whether a worker still holds the job (an attempt of a canceled job runs to its end). */
+  abstract running(job: Pick<Job, 'id' | 'type'>): Promise<boolean>;
 }
 
 @Injectable()
@@ -79,6 +81,11 @@ export class BullJobProducer extends JobProducer {
     const found = await this.queues[job.type as JobType]?.getJob(job.id);
     if (!found || !(await found.isFailed())) return null;
     return found.failedReason || 'the queue gave up on the job';
+  }
+
+  async running(job: Pick<Job, 'id' | 'type'>): Promise<boolean> {
+    const found = await this.queues[job.type as JobType]?.getJob(job.id);
+    return !!found && (await found.isActive());
   }
 
   async remove(job: Pick<Job, 'id' | 'type'>): Promise<void> {

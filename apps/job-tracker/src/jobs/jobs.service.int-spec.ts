@@ -46,6 +46,7 @@ describe('JobsService (real PostgreSQL)', () => {
   let events: RecordingEventPublisher;
   let enqueued: string[];
   let inQueue: Set<string>;
+  let active: Set<string>;
   let onEnqueue: (job: Job) => Promise<void>;
   let jobs: JobsService;
   let storage: ObjectStorage;
@@ -71,6 +72,7 @@ describe('JobsService (real PostgreSQL)', () => {
     events = new RecordingEventPublisher();
     enqueued = [];
     inQueue = new Set();
+    active = new Set();
     onEnqueue = async () => undefined;
     const producer = strictFake<JobProducer>('JobProducer', {
       enqueue: async (job) => {
@@ -78,6 +80,7 @@ describe('JobsService (real PostgreSQL)', () => {
         enqueued.push(job.id);
       },
       has: async (job) => inQueue.has(job.id),
+      running: async (job) => active.has(job.id),
       remove: async () => undefined,
     });
     deleted = [];
@@ -403,6 +406,18 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(sent.map((n) => n.data.status)).toEqual(['failed', 'completed']);
       expect(new Set(sent.map((n) => n.id)).size).toBe(2);
       expect(webhookMessageId(req.id, 'completed', sent[1].data.finishedAt)).not.toBe(webhookMessageId(req.id, 'failed', sent[0].data.finishedAt));
+    });
+
+    it('refuses to retry a canceled job while its attempt still runs, and retries it once it has stopped', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      await jobs.applyEvent(started(req.id));
+      await jobs.cancel({ tenant: req.tenant, id: req.id, purge: false });
+      active.add(req.id);
+      await expect(jobs.retry({ tenant: req.tenant, id: req.id })).rejects.toMatchObject({ status: 409, message: expect.stringContaining('still running') });
+      expect((await findJob(req.id))?.status).toBe('canceled');
+      active.delete(req.id);
+      await expect(jobs.retry({ tenant: req.tenant, id: req.id })).resolves.toMatchObject({ status: 'queued' });
     });
 
     it('broadcasts each change on the job\'s status subject', async () => {
