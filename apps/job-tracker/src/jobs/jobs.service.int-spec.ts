@@ -418,6 +418,7 @@ describe('JobsService (real PostgreSQL)', () => {
       expect((await findJob(req.id))?.status).toBe('canceled');
       active.delete(req.id);
       await expect(jobs.retry({ tenant: req.tenant, id: req.id })).resolves.toMatchObject({ status: 'queued' });
+      await expect(jobs.retry({ tenant: req.tenant, id: "'" })).rejects.toMatchObject({ status: 404 }); // not a uuid: no query
     });
 
     it('broadcasts each change on the job\'s status subject', async () => {

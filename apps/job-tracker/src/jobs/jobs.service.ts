@@ -188,8 +188,8 @@ export class JobsService {
   async retry(req: RetryJobRequest): Promise<JobRecord> {
     // A canceled job's attempt runs to its end (workers are not interrupted), and its BullMQ job
     // cannot be replaced while it does: the retry would quietly not run. Say so instead.
-    const current = await this.em.fork().findOne(Job, { id: req.id, tenant: req.tenant }, { fields: ['id', 'type', 'status'] });
-    if (current?.status === 'canceled' && (await this.producer.running(current))) {
+    const current = await this.findOwned(this.em.fork(), req.tenant, req.id, false);
+    if (current.status === 'canceled' && (await this.producer.running(current))) {
       throw new RpcFailure(ErrorCode.JobNotRetryable, 'the canceled job\'s attempt is still running; retry it once that attempt has stopped', 409);
     }
     const job = await this.em.transactional(async (em) => {
