@@ -84,6 +84,38 @@ describe('messaging (real NATS)', () => {
 
       expect(await messagesOn(subject)).toBe(2);
     });
+
+    it('resolves each of 500 publishes of one turn once its own event is stored', async () => {
+      const subject = s.events(randomUUID());
+
+      await Promise.all(Array.from({ length: 500 }, () => publisher.publish(subject, { id: randomUUID() })));
+
+      expect(await messagesOn(subject)).toBe(500);
+    });
+
+    it('rejects a publish no stream stores, naming the subject', async () => {
+      const subject = `${uniquePrefix('nostream')}.x`;
+
+      await expect(publisher.publish(subject, { id: randomUUID() })).rejects.toThrow(`no JetStream stream stores ${subject}`);
+    });
+
+    it('rejects a publish whose ack never comes, after the ack timeout', async () => {
+      // A plain subscriber takes the message and never answers, as a stalled JetStream would.
+      const subject = `${uniquePrefix('silent')}.x`;
+      const silent = nc.subscribe(subject);
+      await nc.flush();
+      const impatient = new JetStreamEventPublisher(nc);
+      impatient.ackTimeoutMs = 300;
+      try {
+        const started = Date.now();
+        await expect(impatient.publish(subject, { id: randomUUID() })).rejects.toThrow(`no JetStream ack for ${subject} within 300 ms`);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+        expect(silent.getReceived()).toBe(1);
+      } finally {
+        impatient.onModuleDestroy();
+        silent.unsubscribe();
+      }
+    });
   });
 
   describe('DurableConsumer', () => {
