@@ -40,7 +40,12 @@ export function logContext(): LogContext | undefined {
 }
 
 function dropUndefined(o: LogContext): LogContext {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    const v = o[k as keyof LogContext];
+    if (v !== undefined && v !== null && v !== '') out[k] = v;
+  }
+  return out as LogContext;
 }
 
 // ---- W3C trace context (https://www.w3.org/TR/trace-context/) ----

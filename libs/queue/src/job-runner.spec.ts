@@ -157,6 +157,21 @@ describe('JobRunner', () => {
     expect(lastEvent()).toMatchObject({ type: 'job.failed', data: { willRetry: true, error: { code: ErrorCode.Timeout } } });
   });
 
+  it('hands a handler that asks for its signal only after the time limit an aborted one', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+    const { job } = fakeJob({ attemptsMade: 0, attempts: 3 });
+    const limit = JOB_SPECS['email.send'].policy.timeoutMs;
+    let late: AbortSignal | undefined;
+    const run = runner.run(job, handlerDoing((_, ctx) => new Promise<JobResult>(() => setTimeout(() => (late = ctx.signal), limit + 10))));
+    const settled = run.catch((e: unknown) => e);
+
+    await jest.advanceTimersByTimeAsync(limit + 10);
+
+    expect(await settled).toBeInstanceOf(JobFailure);
+    expect(late?.aborted).toBe(true);
+    expect(late?.reason).toBeInstanceOf(JobFailure);
+  });
+
   it('does not time out an attempt that finishes just within the limit', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
     const { job } = fakeJob();

@@ -76,15 +76,31 @@ export class JobRunner {
       return startedEvent ? {} : { startedAt };
     };
 
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new JobFailure(ErrorCode.Timeout, `attempt took longer than ${timeoutMs} ms`, true)), timeoutMs);
+    // The attempt's deadline: a timer that rejects the race below, and aborts the handler's signal
+    // if the handler ever asked for one (most never do; an AbortController each cost more than a
+    // no-op job).
+    let abort: AbortController | undefined;
+    let expired: JobFailure | undefined;
+    let timedOut!: (e: JobFailure) => void;
+    const deadline = new Promise<never>((_, reject) => (timedOut = reject));
+    const timer = setTimeout(() => {
+      expired = new JobFailure(ErrorCode.Timeout, `attempt took longer than ${timeoutMs} ms`, true);
+      abort?.abort(expired);
+      timedOut(expired);
+    }, timeoutMs);
     let lastProgressAt = 0;
     const ctx: JobContext = {
       jobId: q.jobId,
       tenant: q.tenant,
       attempt,
       correlationId: q.correlationId,
-      signal: abort.signal,
+      get signal() {
+        if (!abort) {
+          abort = new AbortController();
+          if (expired) abort.abort(expired);
+        }
+        return abort.signal;
+      },
       reportProgress: async (pct, stage) => {
         const now = Date.now();
         if (now - lastProgressAt < PROGRESS_EVERY_MS && pct < 100) return;
@@ -97,7 +113,7 @@ export class JobRunner {
     };
 
     try {
-      const result = await raceAbort(handler.execute(q.input, ctx), abort.signal);
+      const result = await Promise.race([handler.execute(q.input, ctx), deadline]);
       const end = await ending();
       const text = JSON.stringify(result) ?? 'null';
       const size = Buffer.byteLength(text);
@@ -147,13 +163,4 @@ function toFailure(e: unknown): JobFailure {
   if (e instanceof JobFailure) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new JobFailure(ErrorCode.WorkerError, message, true);
-}
-
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
