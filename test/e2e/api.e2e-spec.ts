@@ -219,6 +219,23 @@ describe('cancel, purge and retry', () => {
     expect(existsSync(results) ? readdirSync(results) : []).not.toContain(`${id}.json`);
   });
 
+  it('stops a running attempt when its job is canceled, so the job can be retried at once', async () => {
+    // A minute-long attempt: without the stop, a retry is refused (409) until it ends.
+    const { id } = await json(await post(acme, { type: 'noop', input: { ms: 60_000 } }));
+    await until(async () => (await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }))).status === 'processing');
+    expect((await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { method: 'DELETE', headers: auth(acme) }))).status).toBe('canceled');
+
+    const retried = await until(async () => {
+      const r = await fetch(`${stack.baseUrl}/v1/jobs/${id}/retry`, { method: 'POST', headers: auth(acme) });
+      return r.status === 202 ? r : undefined;
+    }, 5_000);
+    expect((await json(retried)).status).toBe('queued');
+    // The retried job runs again (a fresh attempt of the same minute): cancel it for good.
+    await until(async () => (await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme) }))).status === 'processing');
+    const final = await json(await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { method: 'DELETE', headers: auth(acme) }));
+    expect(final).toMatchObject({ status: 'canceled', attempts: 2 });
+  });
+
   it('retries a failed job with a fresh attempt budget', async () => {
     // SMTP_URL points at a closed port: every attempt fails transiently.
     const { id } = await json(await post(acme, { type: 'email.send', max_attempts: 1, input: { to: 'x@example.com', subject: 's', text: 't' } }));

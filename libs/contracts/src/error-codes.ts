@@ -37,6 +37,8 @@ export const ErrorCode = {
   SmsUnavailable: 'sms_unavailable',
   /** The recipient texted STOP: nothing more is sent to that number until START. */
   SmsOptedOut: 'sms_opted_out',
+  /** The job was canceled while this attempt ran: the worker stopped it. */
+  Canceled: 'canceled',
   WorkerError: 'worker_error',
   WorkerLost: 'worker_lost',
 } as const;

@@ -19,6 +19,9 @@ export function subjects(prefix = 'jobdesk') {
     /** Live status changes (core NATS). */
     status: (tenant: string, jobId: string) => `${prefix}.status.${tenant}.${jobId}`,
     statusAll: `${prefix}.status.>`,
+    /** A job canceled while it may be running (core NATS): the worker running it stops the attempt. */
+    canceled: (jobId: string) => `${prefix}.canceled.${jobId}`,
+    canceledAll: `${prefix}.canceled.*`,
     /** Finished jobs to notify about (JetStream, stream `notify`). */
     notify: (jobId: string) => `${prefix}.notify.${jobId}`,
     notifyAll: `${prefix}.notify.>`,

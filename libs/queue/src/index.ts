@@ -1,6 +1,7 @@
 export * from './job-failure';
 export * from './job-handler';
 export * from './job-runner';
+export * from './cancel-listener';
 export * from './queue-options';
 export * from './redis-connection';
 export * from './queue-metrics';

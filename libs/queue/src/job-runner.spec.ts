@@ -172,6 +172,27 @@ describe('JobRunner', () => {
     expect(late?.reason).toBeInstanceOf(JobFailure);
   });
 
+  it('stops a canceled job\'s running attempt without a retry or an ending event, and forgets it once ended', async () => {
+    const { job } = fakeJob({ attemptsMade: 0, attempts: 3 });
+    let signal: AbortSignal | undefined;
+    const run = runner.run(job, handlerDoing((_, ctx) => {
+      signal = ctx.signal;
+      return new Promise<JobResult>(() => undefined);
+    }));
+    const settled = run.catch((e: unknown) => e);
+    await new Promise((r) => setImmediate(r));
+
+    expect(runner.cancel('0190a0a0-0000-7000-8000-0000000000ff')).toBe(false); // not running here
+    expect(runner.cancel(jobId)).toBe(true);
+
+    const error = await settled;
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toMatch(/^canceled:/);
+    expect(signal?.aborted).toBe(true);
+    expect(eventTypes()).toEqual(['job.started']); // this runner announces every start; no end follows
+    expect(runner.cancel(jobId)).toBe(false);
+  });
+
   it('does not time out an attempt that finishes just within the limit', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
     const { job } = fakeJob();

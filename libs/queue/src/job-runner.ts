@@ -24,6 +24,8 @@ export class JobRunner {
   private readonly finished;
   private readonly inlineMaxBytes: number;
   private readonly startedAfterMs: number;
+  /** The attempts running in this process, by job id: how a cancel reaches one. */
+  private readonly running = new Map<string, (why: JobFailure) => void>();
 
   constructor(
     private readonly events: EventPublisher,
@@ -47,6 +49,17 @@ export class JobRunner {
     // Every line logged during the attempt names the job; its span is a child of the submitter's.
     const log = { jobId: q.jobId, tenant: q.tenant, attempt, correlationId: q.correlationId, ...childSpan(q.traceparent) };
     return withLogContext(log, () => this.attempt(job, q, attempt, handler));
+  }
+
+  /**
+   * Stops the attempt of `jobId` running here, if any (the job was canceled): its handler's signal
+   * aborts, the attempt fails at once without a retry, and no event is sent (job-tracker has the
+   * job canceled already). A handler that ignores its signal runs on, its outcome unheard.
+   */
+  cancel(jobId: string): boolean {
+    const stop = this.running.get(jobId);
+    stop?.(new JobFailure(ErrorCode.Canceled, 'the job was canceled while this attempt ran', false));
+    return !!stop;
   }
 
   private async attempt(job: Job, q: QueuedJob, attempt: number, handler: JobHandler): Promise<{ resultKey: string | null }> {
@@ -76,18 +89,21 @@ export class JobRunner {
       return startedEvent ? {} : { startedAt };
     };
 
-    // The attempt's deadline: a timer that rejects the race below, and aborts the handler's signal
-    // if the handler ever asked for one (most never do; an AbortController each cost more than a
-    // no-op job).
+    // The attempt ends early on its deadline (a timer) or a cancel: `stop` rejects the race below,
+    // and aborts the handler's signal if the handler ever asked for one (most never do; an
+    // AbortController each cost more than a no-op job).
     let abort: AbortController | undefined;
     let expired: JobFailure | undefined;
-    let timedOut!: (e: JobFailure) => void;
-    const deadline = new Promise<never>((_, reject) => (timedOut = reject));
-    const timer = setTimeout(() => {
-      expired = new JobFailure(ErrorCode.Timeout, `attempt took longer than ${timeoutMs} ms`, true);
-      abort?.abort(expired);
-      timedOut(expired);
-    }, timeoutMs);
+    let rejectEarly!: (e: JobFailure) => void;
+    const early = new Promise<never>((_, reject) => (rejectEarly = reject));
+    const stop = (why: JobFailure) => {
+      if (expired) return;
+      expired = why;
+      abort?.abort(why);
+      rejectEarly(why);
+    };
+    const timer = setTimeout(() => stop(new JobFailure(ErrorCode.Timeout, `attempt took longer than ${timeoutMs} ms`, true)), timeoutMs);
+    this.running.set(q.jobId, stop);
     let lastProgressAt = 0;
     const ctx: JobContext = {
       jobId: q.jobId,
@@ -113,7 +129,7 @@ export class JobRunner {
     };
 
     try {
-      const result = await Promise.race([handler.execute(q.input, ctx), deadline]);
+      const result = await Promise.race([handler.execute(q.input, ctx), early]);
       const end = await ending();
       const text = JSON.stringify(result) ?? 'null';
       const size = Buffer.byteLength(text);
@@ -133,6 +149,11 @@ export class JobRunner {
       return { resultKey: key ?? null };
     } catch (e) {
       const failure = toFailure(e);
+      if (failure.code === ErrorCode.Canceled) {
+        this.observe(q.type, 'canceled', started);
+        this.log.log(`job ${q.jobId} attempt ${attempt} stopped: the job was canceled`);
+        throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+      }
       const willRetry = failure.retryable && !lastAttempt;
       this.observe(q.type, willRetry ? 'retry' : 'failed', started);
       this.log.warn(`job ${q.jobId} attempt ${attempt} failed (${failure.code}): ${failure.message.slice(0, 200)}${willRetry ? ' — will retry' : ''}`);
@@ -145,6 +166,7 @@ export class JobRunner {
     } finally {
       clearTimeout(timer);
       clearTimeout(startTimer);
+      if (this.running.get(q.jobId) === stop) this.running.delete(q.jobId);
     }
   }
 

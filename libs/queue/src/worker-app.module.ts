@@ -9,11 +9,12 @@ import { ObjectStorage, StorageModule } from '@jobdesk/storage';
 import { QueueModule } from './queue.module';
 import { JobRunner } from './job-runner';
 import { QueueDepthSampler } from './queue-metrics';
+import { CancelListener } from './cancel-listener';
 
 /**
  * Everything a worker app shares: config, NATS, storage, its BullMQ queue, metrics with the
- * queue's depth, readiness on its dependencies, and the JobRunner harness. The app adds its
- * processor and handler.
+ * queue's depth, readiness on its dependencies, and the JobRunner harness (cancels reach the
+ * attempts it runs). The app adds its processor and handler.
  */
 @Module({})
 export class WorkerAppModule {
@@ -32,6 +33,7 @@ export class WorkerAppModule {
       ],
       providers: [
         JobRunner,
+        CancelListener,
         { provide: QueueDepthSampler, inject: [Metrics, ...tokens], useFactory: (m: Metrics, ...qs: Queue[]) => new QueueDepthSampler(qs, m) },
         {
           provide: READINESS_CHECKS,

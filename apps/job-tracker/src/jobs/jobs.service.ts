@@ -173,7 +173,10 @@ export class JobsService {
     });
     const { job, canceled } = outcome;
     if (canceled) {
-      // A running attempt finishes on its own; its late events are ignored (canceled is terminal).
+      // The worker running an attempt stops it (core NATS: a lost one lets the attempt run to
+      // its end, and its late events are ignored — canceled is terminal).
+      // A queued job may be running too (an attempt is announced only after STARTED_EVENT_AFTER_MS).
+      this.events.broadcast(this.subjects.canceled(job.id), { jobId: job.id });
       await this.producer.remove(job).catch(() => undefined);
       this.broadcast(job, await this.lastSeq(job.id));
       this.finished.inc({ type: job.type, status: 'canceled' });
@@ -186,8 +189,9 @@ export class JobsService {
   /** Runs a failed or canceled job again, with a fresh attempt budget. */
   @CreateRequestContext()
   async retry(req: RetryJobRequest): Promise<JobRecord> {
-    // A canceled job's attempt runs to its end (workers are not interrupted), and its BullMQ job
-    // cannot be replaced while it does: the retry would quietly not run. Say so instead.
+    // A canceled job's attempt stops when its worker hears of the cancel (at once, for a handler
+    // that heeds its signal); until then its BullMQ job cannot be replaced and the retry would
+    // quietly not run. Say so instead.
     const current = await this.findOwned(this.em.fork(), req.tenant, req.id, false);
     if (current.status === 'canceled' && (await this.producer.running(current))) {
       throw new RpcFailure(ErrorCode.JobNotRetryable, 'the canceled job\'s attempt is still running; retry it once that attempt has stopped', 409);
