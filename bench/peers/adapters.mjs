@@ -3,7 +3,8 @@
 // and the case (pre-fill, jobs left) drive them alike. Each library runs with its defaults except
 // 3 attempts per job (as the bare's BullMQ options) and, for pg-boss, its shortest polling interval.
 //   open({ peer, queue, databaseUrl, redisUrl, prefix, role: 'api' | 'worker' | 'admin' }) →
-//     { enqueue(data) → id, prefill(n), left() → jobs not yet finished, work(concurrency), close() }
+//     { enqueue(data) → id, prefill(n), left() → jobs not yet finished, work(concurrency),
+//       done(id) → whether that job completed, close() }
 // Postgres peers make their schema in the case's database (pg-boss: `pgboss`, graphile-worker:
 // `graphile_worker`); Redis peers keep their keys under `prefix:`.
 import { createRequire } from 'node:module';
@@ -34,6 +35,7 @@ const adapters = {
         const { rows } = await boss.getDb().executeSql(`select count(*)::int n from pgboss.job where name = $1 and state in ('created', 'retry', 'active')`, [queue]);
         return rows[0].n;
       },
+      done: async (id) => (await boss.getJobById(queue, id))?.state === 'completed',
       // pg-boss 10 has no per-job concurrency: a worker fetches a batch, runs it, then waits out
       // the rest of its polling interval (≥ 0.5 s). One worker with a batch of `concurrency`.
       work: (concurrency) => boss.work(queue, { batchSize: concurrency, pollingIntervalSeconds: 0.5 }, async (jobs) => jobs.map(() => ({ ok: true }))),
@@ -64,6 +66,11 @@ const adapters = {
         const { rows } = await utils.withPgClient((c) => c.query(`select count(*)::int n from graphile_worker.jobs where task_identifier = $1`, [queue]));
         return rows[0].n;
       },
+      // graphile-worker deletes a job once it succeeded: no row is done.
+      async done(id) {
+        const { rows } = await utils.withPgClient((c) => c.query('select 1 from graphile_worker.jobs where id = $1', [id]));
+        return rows.length === 0;
+      },
       async work(concurrency) {
         runner = await run({ connectionString: databaseUrl, concurrency, maxPoolSize: POOL_MAX, noHandleSignals: true, logger, taskList: { [queue]: async () => {} } });
       },
@@ -88,6 +95,7 @@ const adapters = {
         const c = await q.getJobCounts();
         return c.waiting + c.active + c.delayed + (c.paused ?? 0);
       },
+      done: async (id) => (await (await q.getJob(id))?.isCompleted()) === true,
       work: async (concurrency) => void q.process(concurrency, async () => ({ ok: true })),
       close: () => q.close(),
     };
@@ -107,6 +115,7 @@ const adapters = {
         const c = await q.checkHealth();
         return c.waiting + c.active + c.delayed;
       },
+      done: async (id) => (await q.getJob(id))?.status === 'succeeded',
       work: async (concurrency) => void q.process(concurrency, async () => ({ ok: true })),
       close: () => q.close(1000),
     };
