@@ -4,4 +4,5 @@ export * from './streams';
 export * from './event-publisher';
 export * from './durable-consumer';
 export * from './rpc';
+export * from './reply-inbox';
 export * from './messaging.module';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ErrorCode, subjects } from '@jobdesk/contracts';
 import { parseConfig } from '@jobdesk/config';
 import { testEnv, uniquePrefix } from '@jobdesk/testing';
+import { LogContext, logContext, withLogContext } from '@jobdesk/observability';
 import { DurableConsumer, PoisonMessageError } from './durable-consumer';
 import { JetStreamEventPublisher } from './event-publisher';
 import { RpcClient, RpcFailure, serveRpc } from './rpc';
@@ -112,7 +113,6 @@ describe('messaging (real NATS)', () => {
         expect(Date.now() - started).toBeGreaterThanOrEqual(300);
         expect(silent.getReceived()).toBe(1);
       } finally {
-        impatient.onModuleDestroy();
         silent.unsubscribe();
       }
     });
@@ -290,6 +290,38 @@ describe('messaging (real NATS)', () => {
 
       expect(error).toBeInstanceOf(RpcFailure);
       expect(error).toMatchObject({ code: ErrorCode.ServiceUnavailable, status: 503 });
+    });
+
+    it('turns a server that never answers into a 503 once timeoutMs has passed', async () => {
+      const subject = `${env.NATS_PREFIX}.rpc.silent-${randomUUID()}`;
+      sub = nc.subscribe(subject); // takes the request, never answers
+      await nc.flush();
+      const started = Date.now();
+
+      const error = await client.request(subject, { name: 'ada' }, { timeoutMs: 300 }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ code: ErrorCode.ServiceUnavailable, status: 503 });
+      expect((error as Error).message).toContain('within 300 ms');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    });
+
+    it('gives each of 300 concurrent requests its own answer', async () => {
+      const subject = serve(async (req) => ({ echo: req.name }));
+      const names = Array.from({ length: 300 }, (_, i) => `n${i}`);
+
+      const answers = await Promise.all(names.map((name) => client.request<{ echo: string }>(subject, { name })));
+
+      expect(answers.map((a) => a.echo)).toEqual(names);
+    });
+
+    it('carries the caller\'s request id and trace to the server', async () => {
+      let seen: LogContext | undefined;
+      const subject = serve(async () => void (seen = logContext()));
+      const traceId = 'ab'.repeat(16);
+
+      await withLogContext({ requestId: 'req-77', traceId, spanId: 'cd'.repeat(8) }, () => client.request(subject, { name: 'ada' }));
+
+      expect(seen).toMatchObject({ requestId: 'req-77', traceId, parentSpanId: 'cd'.repeat(8) });
     });
 
     it('turns an unexpected handler error into a 503 that does not leak its message', async () => {

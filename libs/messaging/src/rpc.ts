@@ -5,6 +5,7 @@ import { ErrorCode, RpcError, RpcReply } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { childSpan, currentTraceparent, describeError, logContext, withLogContext } from '@jobdesk/observability';
 import { NATS_CONNECTION } from './nats-connection';
+import { ReplyInbox } from './reply-inbox';
 
 /** An error with an HTTP status that crosses request-reply intact. */
 export class RpcFailure extends Error {
@@ -19,16 +20,21 @@ export class RpcFailure extends Error {
 /** Caller side: request a value; a missing or slow service becomes a 503-shaped RpcFailure. */
 @Injectable()
 export class RpcClient {
+  /** Lives as long as the connection: requests made while the app shuts down still get answers. */
+  private readonly inbox: ReplyInbox;
+
   constructor(
-    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.inbox = new ReplyInbox(nc);
+  }
 
   /** `timeoutMs`: how long to wait for the reply (default RPC_TIMEOUT_MS). */
   async request<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
     let raw;
     try {
-      raw = await this.nc.request(subject, JSON.stringify(payload), { timeout: opts.timeoutMs ?? this.config.RPC_TIMEOUT_MS, headers: contextHeaders() });
+      raw = await this.inbox.request(subject, JSON.stringify(payload), { timeoutMs: opts.timeoutMs ?? this.config.RPC_TIMEOUT_MS, headers: contextHeaders() });
     } catch (e) {
       throw new RpcFailure(ErrorCode.ServiceUnavailable, `job-tracker unavailable: ${(e as Error).message}`, 503);
     }
