@@ -193,6 +193,21 @@ describe('JobRunner', () => {
     expect(runner.cancel(jobId)).toBe(false);
   });
 
+  it('fails a canceled attempt as canceled when its handler heeds the signal and throws its own error', async () => {
+    const { job } = fakeJob({ attemptsMade: 0, attempts: 3 });
+    const run = runner.run(job, handlerDoing((_, ctx) => new Promise<JobResult>((_, reject) => {
+      ctx.signal.addEventListener('abort', () => reject(new Error('aborted by the signal')));
+    })));
+    const settled = run.catch((e: unknown) => e);
+    await new Promise((r) => setImmediate(r));
+
+    runner.cancel(jobId);
+
+    const error = await settled;
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toMatch(/^canceled:/);
+  });
+
   it('does not time out an attempt that finishes just within the limit', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
     const { job } = fakeJob();

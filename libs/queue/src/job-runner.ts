@@ -148,7 +148,8 @@ export class JobRunner {
       this.log.log(`${q.type} attempt ${attempt} completed in ${Math.round(Number(process.hrtime.bigint() - started) / 1e6)} ms`);
       return { resultKey: key ?? null };
     } catch (e) {
-      const failure = toFailure(e);
+      // A stopped attempt (deadline, cancel) fails as stopped, whatever its aborted handler threw.
+      const failure = expired ?? toFailure(e);
       if (failure.code === ErrorCode.Canceled) {
         this.observe(q.type, 'canceled', started);
         this.log.log(`job ${q.jobId} attempt ${attempt} stopped: the job was canceled`);
