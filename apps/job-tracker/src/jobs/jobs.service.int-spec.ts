@@ -421,6 +421,34 @@ describe('JobsService (real PostgreSQL)', () => {
       await expect(jobs.retry({ tenant: req.tenant, id: "'" })).rejects.toMatchObject({ status: 404 }); // not a uuid: no query
     });
 
+    it('announces a cancel on the job\'s canceled subject, for the worker that may be running it', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+      await jobs.applyEvent(started(req.id));
+
+      await jobs.cancel({ tenant: req.tenant, id: req.id, purge: false });
+
+      expect(events.broadcasts.filter((b) => b.subject === s.canceled(req.id))).toEqual([{ subject: s.canceled(req.id), payload: { jobId: req.id } }]);
+    });
+
+    it('keeps the schedule of a scheduled job retried after a cancel, and runs a failed one now', async () => {
+      const runAt = new Date(Date.now() + 3_600_000).toISOString();
+      const scheduled = { ...createRequest(), runAt };
+      await jobs.create(scheduled);
+      await jobs.cancel({ tenant: scheduled.tenant, id: scheduled.id, purge: false });
+      const failed = { ...createRequest(), runAt: new Date(Date.now() + 50).toISOString() };
+      await jobs.create(failed);
+      await new Promise((r) => setTimeout(r, 60));
+      await jobs.applyEvent(started(failed.id));
+      await jobs.applyEvent(workerEvent('job.failed', failed.id, 1, { willRetry: false, error: { code: 'worker_error', message: 'boom' } }));
+
+      await jobs.retry({ tenant: scheduled.tenant, id: scheduled.id });
+      await jobs.retry({ tenant: failed.tenant, id: failed.id });
+
+      expect((await findJob(scheduled.id))?.runAt?.toISOString()).toBe(runAt);
+      expect((await findJob(failed.id))?.runAt).toBeNull();
+    });
+
     it('broadcasts each change on the job\'s status subject', async () => {
       const req = createRequest();
       await jobs.create(req);

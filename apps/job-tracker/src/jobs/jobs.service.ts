@@ -206,7 +206,8 @@ export class JobsService {
       job.progress = 0;
       job.error = null;
       job.finishedAt = null;
-      job.runAt = null;
+      // A scheduled job canceled before its time keeps its schedule; any other runs now.
+      if (!(job.runAt && job.runAt.getTime() > Date.now())) job.runAt = null;
       return job;
     });
     await this.producer.remove(job).catch(() => undefined);
