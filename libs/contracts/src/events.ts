@@ -82,6 +82,12 @@ export const JobFinishedNotification = envelope(
     endpoints: z.array(z.object({ id: z.string().uuid(), url: z.string() })).default([]),
     /** 0 for the first announcement; n for the n-th manual redelivery (same webhook-id, new sends). */
     redelivery: z.number().int().nonnegative().default(0),
+    /**
+     * The reconciler's re-announcement (a delivery went missing): the notifier queues every target
+     * rather than sending any first attempt itself, so targets still in their retry schedule keep
+     * their queue job (same BullMQ id) and get no extra attempt.
+     */
+    reannounced: z.boolean().optional(),
   }),
 );
 export type JobFinishedNotification = z.infer<typeof JobFinishedNotification>;
