@@ -5,7 +5,7 @@ import { Metrics } from '@jobdesk/observability';
 import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 import { SigningSecrets } from './signing-secrets';
 import { redactUrl } from './redact-url';
-import { CoalescingPublisher } from './coalescing-publisher';
+import { DeliveryLogPublisher } from './delivery-log-publisher';
 
 /** Which attempt of which delivery this is. */
 export interface AttemptRef {
@@ -35,22 +35,23 @@ export class DeliverWebhookHandler {
   private readonly logger = new Logger('webhooks');
   private readonly deliveries;
   private readonly latency;
-  /** The delivery log's events, the attempts that end in the same turn published in one write. */
-  private readonly log: CoalescingPublisher;
+  /** The delivery log's events, the attempts that end in the same turn published as one message. */
+  private readonly log: DeliveryLogPublisher;
 
   constructor(
     private readonly client: WebhookClient,
     private readonly secrets: SigningSecrets,
     events: EventPublisher,
-    @Inject(SUBJECTS) private readonly s: Subjects,
+    @Inject(SUBJECTS) s: Subjects,
     metrics: Metrics,
   ) {
-    this.log = new CoalescingPublisher(events);
+    this.log = new DeliveryLogPublisher(events, s);
     this.deliveries = metrics.counter('jobdesk_webhook_deliveries_total', 'Webhook delivery attempts', ['outcome']);
     this.latency = metrics.histogram('jobdesk_webhook_delivery_seconds', 'Webhook request time', [], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   }
 
-  async attempt(d: WebhookDelivery, ref: AttemptRef): Promise<AttemptResult> {
+  /** `sent`: called as soon as the receiver answered (or not), before the attempt is recorded. */
+  async attempt(d: WebhookDelivery, ref: AttemptRef, sent?: (out: DeliveryOutcome) => void): Promise<AttemptResult> {
     // Asked on every attempt: a rotation or a disabled endpoint takes effect on the next one.
     const { secrets, enabled } = await this.secrets.for({ tenant: d.tenant, endpointId: d.endpointId });
     if (!enabled) {
@@ -60,6 +61,7 @@ export class DeliverWebhookHandler {
       return out;
     }
     const out = await this.client.send(d, secrets);
+    sent?.(out);
     this.latency.observe(out.ms / 1000);
     const outcome: AttemptOutcomeName = out.ok ? 'delivered' : out.final ? (out.status === 410 ? 'gone' : 'refused') : 'failed';
     this.deliveries.inc({ outcome });
@@ -92,6 +94,6 @@ export class DeliverWebhookHandler {
         final,
       },
     };
-    await this.log.publish(this.s.deliveries(d.jobId), event).catch((e) => this.logger.warn(`delivery log event lost: ${(e as Error).message}`));
+    await this.log.publish(event).catch((e) => this.logger.warn(`delivery log event lost: ${(e as Error).message}`));
   }
 }

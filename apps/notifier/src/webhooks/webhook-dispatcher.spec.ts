@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
-import { SigningSecretsReply, subjects, WebhookAttempted, WebhookDelivery } from '@jobdesk/contracts';
+import { SigningSecretsReply, subjects, WebhookAttempts, WebhookDelivery } from '@jobdesk/contracts';
 import { parseConfig } from '@jobdesk/config';
 import { RpcFailure } from '@jobdesk/messaging';
 import { Metrics } from '@jobdesk/observability';
@@ -55,7 +55,7 @@ function setup(opts: { env?: Record<string, string>; secrets?: () => Promise<Sig
   const client = new FetchWebhookClient(config);
   const handler = new DeliverWebhookHandler(client, secrets, events, s, new Metrics('notifier_test'));
   const dispatcher = new WebhookDispatcher(handler, queue, config);
-  const logged = () => events.on(s.deliveries(jobId)) as unknown as WebhookAttempted[];
+  const logged = () => events.published.flatMap((p) => (p.event as unknown as WebhookAttempts).data.attempts);
   return { dispatcher, added, logged, config, close: () => client.onApplicationShutdown() };
 }
 

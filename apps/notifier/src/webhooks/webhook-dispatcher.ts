@@ -45,7 +45,8 @@ export class WebhookDispatcher {
     if (!release) return this.enqueue(d, queueId, 0, 0);
     let out;
     try {
-      out = await this.handler.attempt(d, { queueId, attempt: 1, of: Math.max(1, this.config.WEBHOOK_ATTEMPTS) });
+      // The origin's slot is for the HTTP exchange only, not for recording it.
+      out = await this.handler.attempt(d, { queueId, attempt: 1, of: Math.max(1, this.config.WEBHOOK_ATTEMPTS) }, (sent) => release(!sent.ok && !sent.final));
     } catch (e) {
       // The signing secrets could not be had (job-tracker not answering): nothing was sent. The
       // queue deals with that as it always has (it pauses without using up an attempt).
@@ -53,7 +54,7 @@ export class WebhookDispatcher {
       this.logger.warn(`webhook ${d.messageId}: first attempt queued, signing secrets unavailable (${(e as Error).message})`);
       return this.enqueue(d, queueId, 0, 0);
     }
-    release(!out.ok && !out.final);
+    release(false); // a disabled endpoint sent nothing (a second release is a no-op)
     if (out.retry) await this.enqueue(d, queueId, 1, webhookRetryDelay(1, this.config.RETRY_BACKOFF_FACTOR));
   }
 
