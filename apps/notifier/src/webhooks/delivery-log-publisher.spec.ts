@@ -1,6 +1,6 @@
 import { subjects, WEBHOOK_ATTEMPTS_PER_MESSAGE, WebhookAttempted, WebhookAttempts } from '@jobdesk/contracts';
 import { EventPublisher } from '@jobdesk/messaging';
-import { DeliveryLogPublisher } from './delivery-log-publisher';
+import { DELIVERY_LOG_LINGER_MS, DeliveryLogPublisher } from './delivery-log-publisher';
 
 class ControlledPublisher extends EventPublisher {
   readonly started: Array<{ subject: string; event: WebhookAttempts; settle: (err?: Error) => void }> = [];
@@ -11,7 +11,7 @@ class ControlledPublisher extends EventPublisher {
 }
 
 const s = subjects('notifier_test');
-const turn = () => new Promise((r) => setImmediate(r));
+const linger = () => new Promise((r) => setTimeout(r, DELIVERY_LOG_LINGER_MS + 5));
 const attempt = (id: string): WebhookAttempted => WebhookAttempted.parse({
   id,
   type: 'webhook.attempted',
@@ -23,15 +23,16 @@ const attempt = (id: string): WebhookAttempted => WebhookAttempted.parse({
 const ids = (m: WebhookAttempts) => m.data.attempts.map((a) => a.id);
 
 describe('DeliveryLogPublisher', () => {
-  it('sends the attempts of one turn as one valid webhook.attempts message, in order, in the next turn', async () => {
+  it('sends the attempts that end within DELIVERY_LOG_LINGER_MS as one valid webhook.attempts message, in order', async () => {
     const inner = new ControlledPublisher();
     const p = new DeliveryLogPublisher(inner, s);
     void p.publish(attempt('a.1'));
+    await new Promise((r) => setImmediate(r));
     void p.publish(attempt('b.1'));
     expect(inner.started).toHaveLength(0);
-    await turn();
+    await linger();
     void p.publish(attempt('c.2'));
-    await turn();
+    await linger();
 
     expect(inner.started.map((x) => ids(x.event))).toEqual([['a.1', 'b.1'], ['c.2']]);
     expect(WebhookAttempts.safeParse(inner.started[0].event).success).toBe(true);
@@ -39,11 +40,12 @@ describe('DeliveryLogPublisher', () => {
     expect(inner.started[0].event.id).not.toBe(inner.started[1].event.id);
   });
 
-  it('splits a turn beyond WEBHOOK_ATTEMPTS_PER_MESSAGE into several messages on different subjects', async () => {
+  it('sends a full message at once, and what follows as another message on another subject', async () => {
     const inner = new ControlledPublisher();
     const p = new DeliveryLogPublisher(inner, s);
     for (let i = 0; i <= WEBHOOK_ATTEMPTS_PER_MESSAGE; i++) void p.publish(attempt(`e${i}.1`));
-    await turn();
+    expect(inner.started.map((x) => x.event.data.attempts.length)).toEqual([WEBHOOK_ATTEMPTS_PER_MESSAGE]);
+    await linger();
 
     expect(inner.started.map((x) => x.event.data.attempts.length)).toEqual([WEBHOOK_ATTEMPTS_PER_MESSAGE, 1]);
     expect(inner.started[0].subject).not.toBe(inner.started[1].subject);
@@ -54,9 +56,9 @@ describe('DeliveryLogPublisher', () => {
     const p = new DeliveryLogPublisher(inner, s);
     const outcomes: string[] = [];
     const first = [p.publish(attempt('a.1')).then(() => outcomes.push('a stored'))];
-    await turn();
+    await linger();
     const second = [p.publish(attempt('b.1')).catch((e: Error) => outcomes.push(`b ${e.message}`)), p.publish(attempt('c.1')).catch((e: Error) => outcomes.push(`c ${e.message}`))];
-    await turn();
+    await linger();
     expect(outcomes).toEqual([]);
 
     inner.started[1].settle(new Error('timeout'));
