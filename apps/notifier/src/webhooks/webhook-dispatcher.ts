@@ -41,7 +41,7 @@ export class WebhookDispatcher {
 
   /** Resolves once the delivery is done or safely queued. `queueId`: its BullMQ id (also the delivery log's). */
   async dispatch(d: WebhookDelivery, queueId: string, direct: boolean): Promise<void> {
-    const release = direct ? await this.gate.acquire(new URL(d.url).origin) : undefined;
+    const release = direct ? await this.gate.acquire(this.originOf(d.url)) : undefined;
     if (!release) return this.enqueue(d, queueId, 0, 0);
     let out;
     try {
@@ -57,6 +57,19 @@ export class WebhookDispatcher {
     release(false); // a disabled endpoint sent nothing (a second release is a no-op)
     if (out.retry) await this.enqueue(d, queueId, 1, webhookRetryDelay(1, this.config.RETRY_BACKOFF_FACTOR));
   }
+
+  /** A tenant's few URLs come back on every delivery: their origins are remembered, not parsed each time. */
+  private originOf(url: string): string {
+    let origin = this.origins.get(url);
+    if (origin === undefined) {
+      origin = new URL(url).origin;
+      if (this.origins.size >= 1_000) this.origins.clear();
+      this.origins.set(url, origin);
+    }
+    return origin;
+  }
+
+  private readonly origins = new Map<string, string>();
 
   private async enqueue(d: WebhookDelivery, queueId: string, attemptsBefore: number, delay: number): Promise<void> {
     await this.queue.add('webhook.deliver', attemptsBefore ? { ...d, attemptsBefore } : d, deliveryJobOptions(this.config, queueId, attemptsBefore, delay));
