@@ -1,4 +1,4 @@
-/** Ends a direct send's hold on its origin; `failed`: it failed in a way worth retrying (timeout, refused connection, 5xx…). */
+/** Ends a direct send's hold on its origin; `failed`: the origin did not answer (timeout, refused or reset connection). */
 export type Release = (failed: boolean) => void;
 
 export interface OriginGateOptions {
@@ -6,7 +6,7 @@ export interface OriginGateOptions {
   perOrigin: number;
   /** Longest a send waits for a slot; also: an origin none of whose sends ended for this long takes no waiters. */
   maxWaitMs: number;
-  /** After a failed direct send, how long the origin's deliveries go through the queue instead. */
+  /** After a direct send that got no answer, how long the origin's deliveries go through the queue instead. */
   coolDownMs: number;
 }
 
@@ -24,7 +24,7 @@ interface Origin {
  * sends a first attempt inline while its notification stays unacked, so a receiver that hangs
  * (up to WEBHOOK_TIMEOUT_MS) holds a fan-out slot: at most `perOrigin` of them per origin. A send
  * beyond that waits for one of the origin's slots, but only briefly and only while the origin's
- * sends keep ending; otherwise, and for a while after an origin failed, `acquire` answers
+ * sends keep ending; otherwise, and for a while after an origin did not answer, `acquire` answers
  * `undefined` and the delivery goes to the retry queue (BullMQ) as a whole.
  */
 export class OriginGate {

@@ -172,14 +172,27 @@ describe('WebhookDispatcher: the first attempt from the fan-out', () => {
     }
   });
 
-  it('queues the next deliveries to an origin whose last direct attempt failed, without trying it again', async () => {
+  it('queues the next deliveries to an origin that did not answer a direct attempt, without trying it again', async () => {
+    r = await receiver((_req, res) => ((res.statusCode = 204), res.end()));
+    const url = r.url;
+    await r.close(); // nothing listens there any more: connection refused
+    t = setup();
+
+    await t.dispatcher.dispatch(delivery(url), 'first', true);
+    await t.dispatcher.dispatch(delivery(url), 'second', true);
+
+    expect(t.logged().map((e) => [e.id, e.data.outcome, e.data.statusCode])).toEqual([['first.1', 'failed', null]]);
+    expect(t.added.map((a) => [a.opts.jobId, a.data.attemptsBefore])).toEqual([['first', 1], ['second', undefined]]);
+  });
+
+  it('goes on sending directly to an origin that answers, even with errors', async () => {
     r = await receiver((_req, res) => ((res.statusCode = 502), res.end()));
     t = setup();
 
     await t.dispatcher.dispatch(delivery(r.url), 'first', true);
     await t.dispatcher.dispatch(delivery(r.url), 'second', true);
 
-    expect(r.got).toHaveLength(1);
-    expect(t.added.map((a) => [a.opts.jobId, a.data.attemptsBefore])).toEqual([['first', 1], ['second', undefined]]);
+    expect(r.got).toHaveLength(2);
+    expect(t.added.map((a) => [a.opts.jobId, a.data.attemptsBefore])).toEqual([['first', 1], ['second', 1]]);
   });
 });

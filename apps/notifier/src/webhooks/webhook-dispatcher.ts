@@ -11,7 +11,7 @@ import { webhookRetryDelay } from './retry-schedule';
 export const DIRECT_PER_ORIGIN = 8;
 /** Longest a first attempt waits for one of its origin's slots before it is queued instead. */
 export const DIRECT_MAX_WAIT_MS = 1_000;
-/** After a direct attempt to an origin failed, its deliveries are queued for this long. */
+/** After a direct attempt to an origin got no answer, its deliveries are queued for this long. */
 export const DIRECT_COOL_DOWN_MS = 30_000;
 
 /**
@@ -19,7 +19,7 @@ export const DIRECT_COOL_DOWN_MS = 30_000;
  * record (DeliverWebhookHandler), with no queue job at all when it ends the delivery (2xx, 410, a
  * refused address, a disabled endpoint). Only a failure worth retrying becomes a `webhook.deliver`
  * job, delayed by the schedule's first step and numbered from attempt 2. When the first attempt
- * cannot run here (its origin is busy or failing, job-tracker does not answer for the secrets,
+ * cannot run here (its origin is busy or not answering, job-tracker does not answer for the secrets,
  * the notification is a redelivery or a re-announcement), the whole delivery is queued as before.
  *
  * Crash semantics: the notification is acked only once each of its deliveries is done or queued.
@@ -46,7 +46,9 @@ export class WebhookDispatcher {
     let out;
     try {
       // The origin's slot is for the HTTP exchange only, not for recording it.
-      out = await this.handler.attempt(d, { queueId, attempt: 1, of: Math.max(1, this.config.WEBHOOK_ATTEMPTS) }, (sent) => release(!sent.ok && !sent.final));
+      // An origin that did not answer (timeout, refused or reset connection) is avoided for a
+      // while; one that answered, even 5xx, held its slot only briefly.
+      out = await this.handler.attempt(d, { queueId, attempt: 1, of: Math.max(1, this.config.WEBHOOK_ATTEMPTS) }, (sent) => release(!sent.final && sent.status === undefined));
     } catch (e) {
       // The signing secrets could not be had (job-tracker not answering): nothing was sent. The
       // queue deals with that as it always has (it pauses without using up an attempt).
