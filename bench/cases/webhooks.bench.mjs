@@ -1,7 +1,8 @@
 // webhooks: deliveries per second into one local receiver (this process, 204 to every POST).
 // Product: N JobFinishedNotifications with a webhook pre-published to the NOTIFY stream, then
-// the notifier (fresh process) fans them out to its BullMQ queue and delivers them, signed with
-// the tenant's secret (asked of job-tracker, which runs beside it, and cached for a few seconds).
+// the notifier (fresh process) sends each one's first attempt straight from its JetStream fan-out
+// (BullMQ only for retries), signed with the tenant's secret (asked of job-tracker, which runs
+// beside it, and cached for a few seconds), and job-tracker stores each attempt in the delivery log.
 // Bare: bench/bare/webhooks.mjs, the same N undici POSTs at the notifier's concurrency (16).
 // Rate, the same way on both sides: the arrivals after the first 10 % of N (warm-up: connections,
 // JIT, the notifier's first secret look-up), until the last of the N arrived or WINDOW seconds

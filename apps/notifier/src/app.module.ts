@@ -12,6 +12,8 @@ import { FetchWebhookClient, WebhookClient } from './webhooks/webhook-sender';
 import { SigningSecrets } from './webhooks/signing-secrets';
 import { SmsModule } from './sms/sms.module';
 import { DELIVERY_PRODUCER, DeliveryProducer } from './webhooks/delivery-producer';
+import { DeliverWebhookHandler } from './webhooks/deliver-webhook.handler';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 
 @Module({
   imports: [
@@ -25,6 +27,8 @@ import { DELIVERY_PRODUCER, DeliveryProducer } from './webhooks/delivery-produce
   providers: [
     NotificationsConsumer,
     WebhookDeliverProcessor,
+    DeliverWebhookHandler,
+    WebhookDispatcher,
     SigningSecrets,
     DeliveryProducer,
     { provide: DELIVERY_PRODUCER, inject: [DeliveryProducer], useFactory: (p: DeliveryProducer) => p.queue },

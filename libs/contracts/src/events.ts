@@ -82,6 +82,12 @@ export const JobFinishedNotification = envelope(
     endpoints: z.array(z.object({ id: z.string().uuid(), url: z.string() })).default([]),
     /** 0 for the first announcement; n for the n-th manual redelivery (same webhook-id, new sends). */
     redelivery: z.number().int().nonnegative().default(0),
+    /**
+     * The reconciler's re-announcement (a delivery went missing): the notifier queues every target
+     * rather than sending any first attempt itself, so targets still in their retry schedule keep
+     * their queue job (same BullMQ id) and get no extra attempt.
+     */
+    reannounced: z.boolean().optional(),
   }),
 );
 export type JobFinishedNotification = z.infer<typeof JobFinishedNotification>;
@@ -109,6 +115,21 @@ export const WebhookAttempted = envelope(
   }),
 );
 export type WebhookAttempted = z.infer<typeof WebhookAttempted>;
+
+/** The most attempts one `webhook.attempts` message carries. */
+export const WEBHOOK_ATTEMPTS_PER_MESSAGE = 100;
+
+/**
+ * notifier → job-tracker: the attempts that ended in one turn of the notifier's event loop, as
+ * one message (one JetStream store, delivery and ack for them all instead of one each). Each
+ * attempt keeps its own id, which the delivery log deduplicates on.
+ */
+export const WebhookAttempts = envelope('webhook.attempts', z.object({ attempts: z.array(WebhookAttempted).min(1).max(WEBHOOK_ATTEMPTS_PER_MESSAGE) }));
+export type WebhookAttempts = z.infer<typeof WebhookAttempts>;
+
+/** What the delivery-log stream holds: batches, and single attempts (from notifiers before batches). */
+export const DeliveryLogMessage = z.discriminatedUnion('type', [WebhookAttempts, WebhookAttempted]);
+export type DeliveryLogMessage = z.infer<typeof DeliveryLogMessage>;
 
 export interface DeliveryView {
   message_id: string;

@@ -66,6 +66,11 @@ export const WebhookDelivery = z.object({
   body: z.string(),
   /** W3C trace context of the job's end (the worker's event), for the notifier's log lines. */
   traceparent: z.string().max(55).optional(),
+  /**
+   * Attempts made before this queue job (1 when the fan-out sent the first attempt itself): its
+   * attempts are numbered after them, and all of them together stop at WEBHOOK_ATTEMPTS.
+   */
+  attemptsBefore: z.number().int().nonnegative().optional(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 

@@ -27,6 +27,8 @@ export function subjects(prefix = 'jobdesk') {
     notifyAll: `${prefix}.notify.>`,
     /** Webhook delivery attempts, for the delivery log (JetStream, stream `deliveries`). */
     deliveries: (jobId: string) => `${prefix}.deliveries.${jobId}`,
+    /** `webhook.attempts` batches, spread over a few subjects so job-tracker stores several at once. */
+    deliveryBatches: (shard: number) => `${prefix}.deliveries.batch.${shard}`,
     deliveriesAll: `${prefix}.deliveries.>`,
     trackerDeliveries: `${prefix}.tracker.deliveries`,
     trackerRedeliver: `${prefix}.tracker.redeliver`,

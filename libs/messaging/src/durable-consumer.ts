@@ -46,11 +46,10 @@ export class DurableConsumer {
       max_deliver: -1,
       filter_subject: this.opts.filterSubject,
     };
-    try {
-      await jsm.consumers.info(this.opts.stream, this.opts.durable);
-    } catch {
-      await jsm.consumers.add(this.opts.stream, config);
-    }
+    const existing = await jsm.consumers.info(this.opts.stream, this.opts.durable).catch(() => undefined);
+    if (!existing) await jsm.consumers.add(this.opts.stream, config);
+    // A consumer made by an earlier version keeps its settings unless told: the ack wait may change.
+    else if (existing.config.ack_wait !== config.ack_wait) await jsm.consumers.update(this.opts.stream, this.opts.durable, { ack_wait: config.ack_wait });
     const consumer = await this.nc.jetstream().consumers.get(this.opts.stream, this.opts.durable);
     this.messages = await consumer.consume({ max_messages: 256 });
     this.loop = this.run(this.messages);
@@ -113,10 +112,10 @@ export class PoisonMessageError extends Error {}
  * A handler that checks each message against its contract first: a message of the wrong shape is
  * poison (terminated, logged), never retried for ever.
  */
-export function validated<S extends z.ZodType>(schema: S, handle: (message: z.infer<S>) => Promise<void>): (data: unknown) => Promise<void> {
-  return async (data) => {
+export function validated<S extends z.ZodType>(schema: S, handle: (message: z.infer<S>, msg?: JsMsg) => Promise<void>): (data: unknown, msg?: JsMsg) => Promise<void> {
+  return async (data, msg) => {
     const parsed = schema.safeParse(data);
     if (!parsed.success) throw new PoisonMessageError(parsed.error.message);
-    await handle(parsed.data);
+    await handle(parsed.data, msg);
   };
 }

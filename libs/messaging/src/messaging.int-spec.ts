@@ -154,6 +154,20 @@ describe('messaging (real NATS)', () => {
       expect((await info()).num_ack_pending).toBe(0);
     });
 
+    it('gives a consumer made earlier with another ack wait the one it is started with now', async () => {
+      const durable = uniquePrefix('durable');
+      const subject = s.events(randomUUID());
+      const first = new DurableConsumer(nc, { stream: s.streams.events, durable, filterSubject: subject, ackWaitMs: 30_000 }, async () => undefined);
+      await first.start();
+      await first.stop();
+
+      consumer = new DurableConsumer(nc, { stream: s.streams.events, durable, filterSubject: subject, ackWaitMs: 75_000 }, async () => undefined);
+      await consumer.start();
+
+      const info = await (await nc.jetstreamManager()).consumers.info(s.streams.events, durable);
+      expect(info.config.ack_wait).toBe(75_000 * 1e6);
+    });
+
     it('hands the parsed JSON body to the handler', async () => {
       const seen: unknown[] = [];
       const { subject } = await startConsumer(async (data) => void seen.push(data));

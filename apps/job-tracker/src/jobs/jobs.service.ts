@@ -371,6 +371,8 @@ export class JobsService {
         notify: job.notify ?? {},
         endpoints,
         redelivery,
+        // Only the reconciler names the message itself (one re-announce per window).
+        ...(msgId ? { reannounced: true } : {}),
       },
     };
     await this.events.publish(this.subjects.notify(job.id), n, msgId ? { msgId } : {});

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { WebhookDelivery, webhookDeliveryQueueId } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
+import { deliveryJobOptions } from '../webhooks/delivery-producer';
 
 /** Port: hand a webhook to the notifier's delivery queue (signed, retried, logged under its job). */
 export abstract class WebhookOutbox {
@@ -20,12 +21,6 @@ export class QueueWebhookOutbox extends WebhookOutbox {
 
   async enqueue(delivery: WebhookDelivery): Promise<void> {
     // The BullMQ id is the message id: a re-run of the job adds nothing.
-    await this.queue.add('webhook.deliver', delivery, {
-      jobId: webhookDeliveryQueueId(delivery.messageId),
-      attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS),
-      backoff: { type: 'custom' },
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+    await this.queue.add('webhook.deliver', delivery, deliveryJobOptions(this.config, webhookDeliveryQueueId(delivery.messageId)));
   }
 }

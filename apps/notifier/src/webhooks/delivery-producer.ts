@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { redisConnection } from '@jobdesk/queue';
 
@@ -24,4 +24,19 @@ export class DeliveryProducer implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
+}
+
+/**
+ * A `webhook.deliver` job's options. `attemptsBefore`: attempts the delivery already had (the
+ * fan-out's first), which the job's own attempts continue up to WEBHOOK_ATTEMPTS in all.
+ */
+export function deliveryJobOptions(config: AppConfig, jobId: string, attemptsBefore = 0, delay = 0): JobsOptions {
+  return {
+    jobId,
+    attempts: Math.max(1, config.WEBHOOK_ATTEMPTS - attemptsBefore),
+    backoff: { type: 'custom' },
+    delay: delay || undefined,
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
 }

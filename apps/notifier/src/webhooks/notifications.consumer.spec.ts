@@ -1,10 +1,10 @@
-import type { Queue } from 'bullmq';
 import type { NatsConnection } from 'nats';
 import { CreateJobRequest, JobFinishedNotification, subjects, WebhookDelivery, WebhookPayload } from '@jobdesk/contracts';
 import { RpcClient } from '@jobdesk/messaging';
 import { parseConfig } from '@jobdesk/config';
 import { strictFake } from '@jobdesk/testing';
 import { NotificationsConsumer } from './notifications.consumer';
+import { WebhookDispatcher } from './webhook-dispatcher';
 
 const jobId = '0190a0a0-0000-7000-8000-0000000000b7';
 
@@ -30,16 +30,14 @@ function notification(over: Partial<JobFinishedNotification['data']> = {}): JobF
 }
 
 describe('NotificationsConsumer.fanOut', () => {
-  let added: Array<{ name: string; data: WebhookDelivery; opts: { jobId?: string } }>;
+  /** What the fan-out handed to the dispatcher: the delivery, its queue id, whether it may be sent directly. */
+  let added: Array<{ data: WebhookDelivery; opts: { jobId: string }; direct: boolean }>;
   let created: Array<{ subject: string; payload: CreateJobRequest }>;
 
   function consumer(env: Record<string, string> = {}) {
     added = [];
-    const queue = strictFake<Queue>('Queue', {
-      add: (async (name: string, data: WebhookDelivery, opts: { jobId?: string }) => {
-        added.push({ name, data, opts });
-        return {};
-      }) as unknown as Queue['add'],
+    const dispatcher = strictFake<WebhookDispatcher>('WebhookDispatcher', {
+      dispatch: async (data: WebhookDelivery, jobId: string, direct: boolean) => void added.push({ data, opts: { jobId }, direct }),
     });
     created = [];
     const rpc = strictFake<RpcClient>('RpcClient', {
@@ -48,7 +46,7 @@ describe('NotificationsConsumer.fanOut', () => {
         return { job: {}, replayed: false };
       }) as unknown as RpcClient['request'],
     });
-    return new NotificationsConsumer(strictFake<NatsConnection>('NatsConnection'), subjects('notifier_test'), parseConfig(env), queue, rpc);
+    return new NotificationsConsumer(strictFake<NatsConnection>('NatsConnection'), subjects('notifier_test'), parseConfig(env), dispatcher, rpc);
   }
   const body = (i = 0) => JSON.parse(added[i].data.body) as WebhookPayload;
 
@@ -143,6 +141,16 @@ describe('NotificationsConsumer.fanOut', () => {
     expect(new Set(added.map((a) => a.data.messageId)).size).toBe(1);
     expect(new Set(added.map((a) => a.data.body)).size).toBe(1);
     expect(new Set(added.map((a) => a.opts.jobId)).size).toBe(3);
+  });
+
+  it('lets first attempts go out directly, except for a notification JetStream redelivers or the reconciler re-announces', async () => {
+    const c = consumer();
+
+    await c.fanOut(notification());
+    await c.fanOut(notification(), { redelivered: true });
+    await c.fanOut(notification({ reannounced: true }));
+
+    expect(added.map((a) => a.direct)).toEqual([true, false, false]);
   });
 
   it('delivers to endpoints when the job itself named no webhook', async () => {

@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type { NatsConnection } from 'nats';
 import {
   CreateJobReply,
@@ -15,15 +14,20 @@ import {
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { DurableConsumer, NATS_CONNECTION, RpcClient, SUBJECTS, validated } from '@jobdesk/messaging';
 import { childSpan, currentTraceparent, withLogContext } from '@jobdesk/observability';
-import { DELIVERY_PRODUCER } from './delivery-producer';
-
-/** Notifications fanned out at once (each one job's: one subject, so a job's are still in order). */
-const FAN_OUT_CONCURRENCY = 32;
+import { WebhookDispatcher } from './webhook-dispatcher';
 
 /**
- * Finished jobs from JetStream → one delivery job per target on notifier's own queue. The
- * delivery's BullMQ id is derived from the notification, so a re-delivered notification does
- * not send twice, and the `webhook-id` stays the same on every retry.
+ * Notifications fanned out at once (each one job's: one subject, so a job's are still in order).
+ * A fan-out now includes its webhooks' first attempts; one receiver holds at most
+ * DIRECT_PER_ORIGIN of these slots (webhook-dispatcher), the rest keep going.
+ */
+const FAN_OUT_CONCURRENCY = 64;
+
+/**
+ * Finished jobs from JetStream → one delivery per target: its first attempt sent from here
+ * (WebhookDispatcher), retries on notifier's own queue. The delivery's BullMQ id is derived from
+ * the notification, so a re-delivered notification does not queue twice, and the `webhook-id`
+ * stays the same on every retry.
  */
 @Injectable()
 export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,18 +37,26 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SUBJECTS) private readonly s: Subjects,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(DELIVERY_PRODUCER) private readonly deliveries: Queue,
+    private readonly dispatcher: WebhookDispatcher,
     private readonly rpc: RpcClient,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = new DurableConsumer(
       this.nc,
-      { stream: this.s.streams.notify, durable: this.s.consumers.notifier, concurrency: FAN_OUT_CONCURRENCY },
-      validated(JobFinishedNotification, (n) => {
+      {
+        stream: this.s.streams.notify,
+        durable: this.s.consumers.notifier,
+        concurrency: FAN_OUT_CONCURRENCY,
+        // Well above the longest fan-out: email/SMS job creation and the secrets look-up (RPCs),
+        // a wait for the origin's slot (≤ 1 s), the first attempt (≤ WEBHOOK_TIMEOUT_MS), the
+        // delivery-log publish and the retry's add; plus the time a message waits in the pull buffer.
+        ackWaitMs: 60_000 + 3 * this.config.RPC_TIMEOUT_MS + this.config.WEBHOOK_TIMEOUT_MS,
+      },
+      validated(JobFinishedNotification, (n, m) => {
         // In the job's trace: the email/SMS jobs it creates (over RPC) and the webhook delivery continue it.
         const { jobId, tenant } = n.data;
-        return withLogContext({ jobId, tenant, correlationId: n.correlationId, ...childSpan(n.traceparent) }, () => this.fanOut(n));
+        return withLogContext({ jobId, tenant, correlationId: n.correlationId, ...childSpan(n.traceparent) }, () => this.fanOut(n, { redelivered: m?.redelivered ?? false }));
       }),
     );
     await this.consumer.start();
@@ -54,11 +66,14 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     await this.consumer?.stop();
   }
 
-  async fanOut(n: JobFinishedNotification): Promise<void> {
+  /** `redelivered`: JetStream delivers this notification again (a crash or a failure before its ack). */
+  async fanOut(n: JobFinishedNotification, { redelivered = false } = {}): Promise<void> {
     // Email and SMS become jobs of their own (tracked, retried, visible in the job list); an
     // idempotency key per notification makes a re-delivered notification create them once.
     if (!n.data.redelivery) await Promise.all([this.emailJob(n), this.smsJob(n)]);
-    await this.webhooks(n);
+    // Once a notification may have been handled in part, its webhooks are only queued: a target
+    // whose retry is already queued keeps it (same BullMQ id) and gets no extra first attempt.
+    await this.webhooks(n, !redelivered && !n.data.reannounced);
   }
 
   private resultUrl(n: JobFinishedNotification): string | null {
@@ -94,9 +109,9 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
   /**
    * One delivery per target: the job's own `notify.webhook` (signed with the tenant's secret) and
    * each registered endpoint that wants the event (signed with its own). All carry the same
-   * webhook-id and the same bytes.
+   * webhook-id and the same bytes. `direct`: first attempts may be sent from here.
    */
-  private async webhooks(n: JobFinishedNotification): Promise<void> {
+  private async webhooks(n: JobFinishedNotification, direct: boolean): Promise<void> {
     const { data } = n;
     const targets = [...(data.notify.webhook ? [{ url: data.notify.webhook, endpointId: undefined as string | undefined }] : []), ...data.endpoints.map((e) => ({ url: e.url, endpointId: e.id }))];
     if (targets.length === 0) return;
@@ -114,17 +129,18 @@ export class NotificationsConsumer implements OnApplicationBootstrap, OnModuleDe
     };
     const messageId = webhookMessageId(data.jobId, data.status, data.finishedAt);
     const body = JSON.stringify(payload);
-    for (const t of targets) {
-      const delivery: WebhookDelivery = { messageId, tenant: data.tenant, jobId: data.jobId, url: t.url, endpointId: t.endpointId, body, traceparent: currentTraceparent() };
-      await this.deliveries.add('webhook.deliver', delivery, {
+    const traceparent = currentTraceparent();
+    // Each target settles before the notification does (acked or handed back): none is left half-sent.
+    const settled = await Promise.allSettled(
+      targets.map((t) => {
+        const delivery: WebhookDelivery = { messageId, tenant: data.tenant, jobId: data.jobId, url: t.url, endpointId: t.endpointId, body, traceparent };
         // A redelivery is a new send of the same message: same webhook-id, its own queue entry.
-        jobId: `${webhookDeliveryQueueId(messageId, t.endpointId)}${data.redelivery ? `-r${data.redelivery}` : ''}`,
-        attempts: Math.max(1, this.config.WEBHOOK_ATTEMPTS),
-        backoff: { type: 'custom' },
-        removeOnComplete: { age: 7 * 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
-    }
+        const queueId = `${webhookDeliveryQueueId(messageId, t.endpointId)}${data.redelivery ? `-r${data.redelivery}` : ''}`;
+        return this.dispatcher.dispatch(delivery, queueId, direct);
+      }),
+    );
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 

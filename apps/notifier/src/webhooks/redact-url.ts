@@ -4,6 +4,8 @@
  * everyone with the tenant's API key.
  */
 export function redactUrl(raw: string): string {
+  // No '@' anywhere, no userinfo: the common case, without parsing.
+  if (!raw.includes('@')) return raw;
   let url: URL;
   try {
     url = new URL(raw);

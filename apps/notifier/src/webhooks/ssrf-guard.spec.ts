@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { parseConfig } from '@jobdesk/config';
 import { FetchWebhookClient } from './webhook-sender';
-import { SsrfGuard } from './ssrf-guard';
+import { BlockedAddressError, SsrfGuard } from './ssrf-guard';
 
 const SECRET = 'whsec_' + Buffer.from('ssrf-test').toString('base64');
 
@@ -27,6 +27,18 @@ describe('webhook SSRF guard', () => {
     await new Promise((r) => server.close(r));
   });
   beforeEach(() => (hits = 0));
+
+  it('refuses a URL every time it is checked, not only the first (verdicts are remembered)', () => {
+    const guard = new SsrfGuard('');
+    const urls = ['http://127.0.0.1/h', 'ftp://example.com/h', 'https://user:pw@example.com/h'];
+
+    for (const url of urls) {
+      expect(() => guard.checkUrl(url)).toThrow(BlockedAddressError);
+      expect(() => guard.checkUrl(url)).toThrow(BlockedAddressError);
+    }
+    expect(() => guard.checkUrl('https://example.com/h')).not.toThrow();
+    expect(() => guard.checkUrl('https://example.com/h')).not.toThrow();
+  });
 
   const send = (url: string) => client.send({ messageId: 'msg_1', tenant: 't', jobId: 'j', url, body: '{}' }, [SECRET]);
 

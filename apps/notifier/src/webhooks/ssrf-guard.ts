@@ -51,14 +51,25 @@ export class SsrfGuard {
 
   /** Checks a URL before any connection: scheme, and a literal IP host (which skips DNS). */
   checkUrl(raw: string): void {
-    const url = new URL(raw);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedAddressError(`scheme ${url.protocol} not allowed`);
-    if (url.username || url.password) throw new BlockedAddressError('credentials in the URL are not allowed');
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host)) {
-      const why = this.refusal(host, host);
-      if (why) throw new BlockedAddressError(why);
+    // The verdict depends on the string alone, and a tenant's few URLs are checked on every
+    // delivery: remembered rather than parsed (and matched against the block lists) each time.
+    let why = this.verdicts.get(raw);
+    if (why === undefined) {
+      why = this.urlRefusal(raw);
+      if (this.verdicts.size >= 1_000) this.verdicts.clear();
+      this.verdicts.set(raw, why);
     }
+    if (why) throw new BlockedAddressError(why);
+  }
+
+  private readonly verdicts = new Map<string, string | null>();
+
+  private urlRefusal(raw: string): string | null {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol} not allowed`;
+    if (url.username || url.password) return 'credentials in the URL are not allowed';
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return isIP(host) ? this.refusal(host, host) : null;
   }
 
   /** A dns.lookup that refuses non-public answers: used as the HTTP client's connect lookup. */
