@@ -1,6 +1,6 @@
 // submit, submit idle, upload: POST /v1/jobs against the gateway + job-tracker (fresh processes
 // per side) vs bench/bare/api.mjs (validate, one INSERT, one BullMQ add, 202), interleaved.
-import { PAIRS, QUICK, cannon, emit, interleave, makePdf, row, runCase, startApps, startBare, warmCannon } from '../lib/bench.mjs';
+import { PAIRS, QUICK, emit, interleave, makePdf, row, runCase, serialLatency, startApps, startBare, warmCannon } from '../lib/bench.mjs';
 
 const D = QUICK ? { submit: 2, idle: 1, upload: 2 } : { submit: 3, idle: 2, upload: 2 };
 const UPLOAD_CONNECTIONS = 10;
@@ -18,7 +18,8 @@ const upload = { method: 'POST', headers: { 'content-type': `multipart/form-data
 
 async function measure(base, uploadPath) {
   const submit = await warmCannon({ url: `${base}/v1/jobs`, ...json, connections: 50, duration: D.submit });
-  const idle = await cannon({ url: `${base}/v1/jobs`, ...json, connections: 1, duration: D.idle });
+  // After the 50-connection run (warm): one request at a time, timed to the microsecond.
+  const idle = await serialLatency({ url: `${base}/v1/jobs`, ...json, seconds: D.idle });
   const up = await warmCannon({ url: `${base}${uploadPath}`, ...upload, connections: UPLOAD_CONNECTIONS, duration: D.upload });
   for (const [k, r] of Object.entries({ submit, idle, up })) if (r.non2xx || r.errors) throw new Error(`${k}: ${JSON.stringify(r)}`);
   return { rps: submit.rps, p99: submit.p99, idleP50: idle.p50, idleP99: idle.p99, uploadRps: up.rps, uploadP99: up.p99 };
@@ -37,7 +38,7 @@ await runCase('submit', async (world) => {
   emit('submit', [
     row('submit', 'rps', 'req/s', pairs, { op: '>=', ratio: 0.7 }, `POST JSON, 50 connections, ${D.submit} s`),
     row('submit', 'p99', 'ms', pairs, { op: '<=', ratio: 1.5 }),
-    row('submit idle', 'idleP50', 'ms', pairs, { op: '<=', ratio: 1.5 }, `1 connection, ${D.idle} s`),
+    row('submit idle', 'idleP50', 'ms', pairs, { op: '<=', ratio: 1.5 }, `1 connection, one request at a time, ${D.idle} s, timed with performance.now()`),
     row('submit idle', 'idleP99', 'ms', pairs, { op: '<=', ratio: 2 }),
     row('upload', 'uploadRps', 'req/s', pairs, { op: '>=', ratio: 0.7 }, `multipart ${Math.round(pdf.length / 1024)} KB PDF, ${UPLOAD_CONNECTIONS} connections, ${D.upload} s`),
     row('upload', 'uploadP99', 'ms', pairs, null),

@@ -264,6 +264,31 @@ export async function cannon(opts) {
   };
 }
 
+/**
+ * One connection, one request at a time for `seconds`, each timed with performance.now():
+ * latency percentiles in fractional ms (autocannon's are whole ms, too coarse for a request that
+ * takes one or two).
+ */
+export async function serialLatency({ url, method = 'POST', headers, body, seconds }) {
+  const { Agent, request } = require('undici');
+  const agent = new Agent({ connections: 1 });
+  const lat = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  try {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const res = await request(url, { method, headers, body, dispatcher: agent });
+      await res.body.dump();
+      if (res.statusCode >= 300) errors++;
+      lat.push(performance.now() - t);
+    }
+  } finally {
+    await agent.close();
+  }
+  return { p50: round(percentile(lat, 50), 2), p99: round(percentile(lat, 99), 2), requests: lat.length, non2xx: errors, errors: 0 };
+}
+
 /** A short warm-up (JIT, pools), then the measured run. */
 export async function warmCannon(opts, warmSeconds = 1) {
   await cannon({ ...opts, duration: warmSeconds });

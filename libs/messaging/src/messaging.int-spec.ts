@@ -8,7 +8,7 @@ import { testEnv, uniquePrefix } from '@jobdesk/testing';
 import { LogContext, logContext, withLogContext } from '@jobdesk/observability';
 import { DurableConsumer, PoisonMessageError } from './durable-consumer';
 import { JetStreamEventPublisher } from './event-publisher';
-import { RpcClient, RpcFailure, serveRpc } from './rpc';
+import { RpcClient, RpcContext, RpcFailure, serveRpc } from './rpc';
 import { deleteStreams, ensureStreams } from './streams';
 
 const env = testEnv({ prefix: uniquePrefix('msg'), extra: { RPC_TIMEOUT_MS: '2000' } });
@@ -262,7 +262,7 @@ describe('messaging (real NATS)', () => {
       sub = undefined;
     });
 
-    const serve = (handler: (req: z.infer<typeof Ask>) => Promise<unknown>) => {
+    const serve = (handler: (req: z.infer<typeof Ask>, rpc: RpcContext) => Promise<unknown>) => {
       const subject = `${env.NATS_PREFIX}.rpc.${randomUUID()}`;
       sub = serveRpc(nc, subject, 'test', Ask, handler);
       return subject;
@@ -336,6 +336,37 @@ describe('messaging (real NATS)', () => {
       await withLogContext({ requestId: 'req-77', traceId, spanId: 'cd'.repeat(8) }, () => client.request(subject, { name: 'ada' }));
 
       expect(seen).toMatchObject({ requestId: 'req-77', traceId, parentSpanId: 'cd'.repeat(8) });
+    });
+
+    it('runs the work a handler defers with afterReply once, after its reply is on the wire', async () => {
+      // Seen from another connection: the server's reply and what the deferred work publishes
+      // arrive in the order the server wrote them.
+      const observer = await connect({ servers: env.NATS_URL });
+      try {
+        const inbox = `${env.NATS_PREFIX}.inbox.${randomUUID()}`;
+        const after = `${env.NATS_PREFIX}.after.${randomUUID()}`;
+        const seen: string[] = [];
+        observer.subscribe(inbox, { callback: () => seen.push('reply') });
+        observer.subscribe(after, { callback: () => seen.push('deferred') });
+        await observer.flush();
+        let runs = 0;
+        const subject = serve(async (req, rpc) => {
+          rpc.afterReply(() => {
+            runs++;
+            nc.publish(after);
+          });
+          return { name: req.name };
+        });
+        await nc.flush();
+
+        observer.publish(subject, JSON.stringify({ name: 'ada' }), { reply: inbox });
+        await eventually(() => seen.length === 2);
+
+        expect(seen).toEqual(['reply', 'deferred']);
+        expect(runs).toBe(1);
+      } finally {
+        await observer.close();
+      }
     });
 
     it('turns an unexpected handler error into a 503 that does not leak its message', async () => {

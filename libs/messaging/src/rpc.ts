@@ -55,13 +55,22 @@ function contextHeaders() {
   return h;
 }
 
+/** What a request's handler may ask of the server besides answering. */
+export interface RpcContext {
+  /**
+   * Runs `fn` once the reply is on its way (written to the socket with the other replies of the
+   * turn): work the caller does not wait for must not delay its answer.
+   */
+  afterReply(fn: () => void): void;
+}
+
 /** Server side: answer requests on a subject (queue group, so replicas share the load). */
 export function serveRpc<S extends z.ZodType, T>(
   nc: NatsConnection,
   subject: string,
   queue: string,
   schema: S,
-  handler: (req: z.infer<S>) => Promise<T>,
+  handler: (req: z.infer<S>, rpc: RpcContext) => Promise<T>,
 ): Subscription {
   const log = new Logger(`rpc:${subject}`);
   return nc.subscribe(subject, {
@@ -71,10 +80,11 @@ export function serveRpc<S extends z.ZodType, T>(
       const ctx = { requestId: msg.headers?.get('x-request-id') || undefined, ...childSpan(msg.headers?.get('traceparent')) };
       void withLogContext(ctx, async () => {
         let reply: RpcReply<T>;
+        const after: Array<() => void> = [];
         try {
           const parsed = schema.safeParse(msg.json());
           if (!parsed.success) throw new RpcFailure(ErrorCode.ValidationFailed, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 400);
-          reply = { ok: true, value: await handler(parsed.data) };
+          reply = { ok: true, value: await handler(parsed.data, { afterReply: (fn) => void after.push(fn) }) };
         } catch (e) {
           if (e instanceof RpcFailure) reply = { ok: false, error: e.toJSON() };
           else {
@@ -85,6 +95,18 @@ export function serveRpc<S extends z.ZodType, T>(
           }
         }
         msg.respond(JSON.stringify(reply));
+        // The reply's write is scheduled for the end of this turn (coalesceNatsWrites): an
+        // immediate queued now runs after it.
+        if (after.length)
+          setImmediate(() => {
+            for (const fn of after) {
+              try {
+                fn();
+              } catch (e) {
+                log.error(`work deferred after the reply failed: ${(e as Error).message}`);
+              }
+            }
+          });
       });
     },
   });

@@ -23,7 +23,7 @@ import {
   WorkerEvent,
 } from '@jobdesk/contracts';
 import { ObjectStorage } from '@jobdesk/storage';
-import { EventPublisher, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
+import { EventPublisher, RpcContext, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { currentTraceparent, Metrics } from '@jobdesk/observability';
 import { z } from 'zod';
 import { Job, plainJob } from './job.entity';
@@ -67,7 +67,7 @@ export class JobsService {
    * reconciler re-adds it. With an Idempotency-Key, the unique index decides the race between
    * concurrent duplicates: one insert wins, the others read and return the winner.
    */
-  async create(req: CreateJob): Promise<CreateJobReply> {
+  async create(req: CreateJob, rpc?: Pick<RpcContext, 'afterReply'>): Promise<CreateJobReply> {
     if (!isJobType(req.type)) throw new RpcFailure(ErrorCode.UnknownJobType, `unknown job type: ${req.type}`, 422);
     if (req.idempotency) {
       const earlier = await this.em.fork().findOne(Job, { tenant: req.tenant, idempotencyKey: req.idempotency.key });
@@ -113,9 +113,11 @@ export class JobsService {
     }
     this.submitted.inc({ type: job.type });
     // The commit is the promise made to the client: the 202 does not wait for the BullMQ add
-    // (with Redis down it would hang until Redis is back). An add that never lands, the
-    // reconciler makes again.
-    void this.producer.enqueue(job).catch((e) => this.log.warn(`queue add failed for ${job.id}, reconciler will retry: ${(e as Error).message}`));
+    // (with Redis down it would hang until Redis is back), nor is the reply held up by its work
+    // (after the reply, over RPC). An add that never lands, the reconciler makes again.
+    const enqueue = () => void this.producer.enqueue(job).catch((e) => this.log.warn(`queue add failed for ${job.id}, reconciler will retry: ${(e as Error).message}`));
+    if (rpc) rpc.afterReply(enqueue);
+    else enqueue();
     return { job: toRecord(job), replayed: false };
   }
 

@@ -19,7 +19,7 @@ import {
   UpdateEndpointRequest,
   WebhookSettingsRequest,
 } from '@jobdesk/contracts';
-import { NATS_CONNECTION, SUBJECTS, serveRpc } from '@jobdesk/messaging';
+import { NATS_CONNECTION, RpcContext, SUBJECTS, serveRpc } from '@jobdesk/messaging';
 import { setLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
 import { JobStatements } from './job-statements';
@@ -44,12 +44,12 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
 
   onApplicationBootstrap(): void {
     // Lines logged while a request is handled name its tenant and job (the request id and trace come in the NATS headers).
-    const about = <R extends { tenant: string; id?: string }, T>(fn: (req: R) => Promise<T>) => (req: R) => {
+    const about = <R extends { tenant: string; id?: string }, T>(fn: (req: R, rpc: RpcContext) => Promise<T>) => (req: R, rpc: RpcContext) => {
       setLogContext({ tenant: req.tenant, jobId: req.id });
-      return fn(req);
+      return fn(req, rpc);
     };
     this.subs = [
-      serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, about((req) => this.jobs.create(req))),
+      serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, about((req, rpc) => this.jobs.create(req, rpc))),
       serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.statements.get(req))),
       serveRpc(this.nc, this.s.trackerResult, 'job-tracker', GetJobRequest, about((req) => this.statements.resultBody(req))),
       serveRpc(this.nc, this.s.trackerList, 'job-tracker', ListJobsRequest, about((req) => this.jobs.list(req))),
@@ -63,7 +63,7 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
     ];
   }
 
-  private webhookHandlers(about: <R extends { tenant: string; id?: string }, T>(fn: (req: R) => Promise<T>) => (req: R) => Promise<T>): Subscription[] {
+  private webhookHandlers(about: <R extends { tenant: string; id?: string }, T>(fn: (req: R, rpc: RpcContext) => Promise<T>) => (req: R, rpc: RpcContext) => Promise<T>): Subscription[] {
     const w = this.s.webhooks;
     const serve = <S extends z.ZodType<{ tenant: string; id?: string }>, T>(subject: string, schema: S, fn: (req: z.infer<S>) => Promise<T>) =>
       serveRpc(this.nc, subject, 'job-tracker', schema, about(fn));
