@@ -305,10 +305,10 @@ export async function drain(chaos: Chaos, load: Load, timeoutMs: number): Promis
   const ids = [...load.accepted.values()];
   while (Date.now() < deadline) {
     const [{ open }] = await query<{ open: string }>(chaos, `select count(*) as open from job where id = any($1::uuid[]) and status not in ('completed','failed','canceled')`, [ids]);
-    if (Number(open) === 0) {
-      const hooks = webhooksOf(chaos, load.tag);
-      if ([...load.webhookJobs].every((id) => hooks.has(id))) return true;
-    }
+    const hooks = webhooksOf(chaos, load.tag);
+    const missing = [...load.webhookJobs].filter((id) => !hooks.has(id));
+    if (process.env.CHAOS_VERBOSE) console.error(`[drain] open ${open}, webhooks missing ${missing.length} ${missing.slice(0, 2).join(' ')}`);
+    if (Number(open) === 0 && missing.length === 0) return true;
     await sleep(500);
   }
   return false;
