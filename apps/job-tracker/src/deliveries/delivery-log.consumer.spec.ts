@@ -1,17 +1,9 @@
 import type { NatsConnection } from 'nats';
 import { subjects, WebhookAttempted } from '@jobdesk/contracts';
-import { strictFake } from '@jobdesk/testing';
+import { strictFake, webhookAttempted } from '@jobdesk/testing';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryLogConsumer } from './delivery-log.consumer';
 
-const attempt = (id: string): WebhookAttempted => WebhookAttempted.parse({
-  id,
-  type: 'webhook.attempted',
-  version: 1,
-  occurredAt: new Date().toISOString(),
-  correlationId: 'msg_x',
-  data: { jobId: '0190a0a0-0000-7000-8000-0000000000f1', tenant: 'acme', messageId: 'msg_x', url: 'https://h.example.com/', attempt: 1, statusCode: 204, latencyMs: 1, error: null, outcome: 'delivered', final: true },
-});
 
 function consumer(record: (e: WebhookAttempted) => Promise<void>) {
   return new DeliveryLogConsumer(strictFake<NatsConnection>('NatsConnection'), subjects('tracker_test'), strictFake<DeliveriesService>('DeliveriesService', { record }));
@@ -22,8 +14,8 @@ describe('DeliveryLogConsumer.handle', () => {
     const recorded: string[] = [];
     const c = consumer(async (e) => void recorded.push(e.id));
 
-    await c.handle({ id: 'b1', type: 'webhook.attempts', version: 1, occurredAt: new Date().toISOString(), correlationId: 'msg_x', data: { attempts: [attempt('a.1'), attempt('b.2')] } });
-    await c.handle(attempt('c.1'));
+    await c.handle({ id: 'b1', type: 'webhook.attempts', version: 1, occurredAt: new Date().toISOString(), correlationId: 'msg_x', data: { attempts: [webhookAttempted('a.1'), webhookAttempted('b.2')] } });
+    await c.handle(webhookAttempted('c.1'));
 
     expect(recorded).toEqual(['a.1', 'b.2', 'c.1']);
   });
@@ -35,7 +27,7 @@ describe('DeliveryLogConsumer.handle', () => {
       recorded.push(e.id);
     });
 
-    await expect(c.handle({ id: 'b1', type: 'webhook.attempts', version: 1, occurredAt: new Date().toISOString(), correlationId: 'msg_x', data: { attempts: [attempt('a.1'), attempt('b.2')] } })).rejects.toThrow('database down');
+    await expect(c.handle({ id: 'b1', type: 'webhook.attempts', version: 1, occurredAt: new Date().toISOString(), correlationId: 'msg_x', data: { attempts: [webhookAttempted('a.1'), webhookAttempted('b.2')] } })).rejects.toThrow('database down');
     expect(recorded).toEqual(['b.2']);
   });
 });

@@ -1,5 +1,6 @@
-import { subjects, WEBHOOK_ATTEMPTS_PER_MESSAGE, WebhookAttempted, WebhookAttempts } from '@jobdesk/contracts';
+import { subjects, WEBHOOK_ATTEMPTS_PER_MESSAGE, WebhookAttempts } from '@jobdesk/contracts';
 import { EventPublisher } from '@jobdesk/messaging';
+import { webhookAttempted } from '@jobdesk/testing';
 import { DELIVERY_LOG_LINGER_MS, DeliveryLogPublisher } from './delivery-log-publisher';
 
 class ControlledPublisher extends EventPublisher {
@@ -12,26 +13,18 @@ class ControlledPublisher extends EventPublisher {
 
 const s = subjects('notifier_test');
 const linger = () => new Promise((r) => setTimeout(r, DELIVERY_LOG_LINGER_MS + 5));
-const attempt = (id: string): WebhookAttempted => WebhookAttempted.parse({
-  id,
-  type: 'webhook.attempted',
-  version: 1,
-  occurredAt: new Date().toISOString(),
-  correlationId: 'msg_x',
-  data: { jobId: '0190a0a0-0000-7000-8000-0000000000e1', tenant: 'acme', messageId: 'msg_x', url: 'https://h.example.com/', attempt: 1, statusCode: 204, latencyMs: 1, error: null, outcome: 'delivered', final: true },
-});
 const ids = (m: WebhookAttempts) => m.data.attempts.map((a) => a.id);
 
 describe('DeliveryLogPublisher', () => {
   it('sends the attempts that end within DELIVERY_LOG_LINGER_MS as one valid webhook.attempts message, in order', async () => {
     const inner = new ControlledPublisher();
     const p = new DeliveryLogPublisher(inner, s);
-    void p.publish(attempt('a.1'));
+    void p.publish(webhookAttempted('a.1'));
     await new Promise((r) => setImmediate(r));
-    void p.publish(attempt('b.1'));
+    void p.publish(webhookAttempted('b.1'));
     expect(inner.started).toHaveLength(0);
     await linger();
-    void p.publish(attempt('c.2'));
+    void p.publish(webhookAttempted('c.2'));
     await linger();
 
     expect(inner.started.map((x) => ids(x.event))).toEqual([['a.1', 'b.1'], ['c.2']]);
@@ -43,7 +36,7 @@ describe('DeliveryLogPublisher', () => {
   it('sends a full message at once, and what follows as another message on another subject', async () => {
     const inner = new ControlledPublisher();
     const p = new DeliveryLogPublisher(inner, s);
-    for (let i = 0; i <= WEBHOOK_ATTEMPTS_PER_MESSAGE; i++) void p.publish(attempt(`e${i}.1`));
+    for (let i = 0; i <= WEBHOOK_ATTEMPTS_PER_MESSAGE; i++) void p.publish(webhookAttempted(`e${i}.1`));
     expect(inner.started.map((x) => x.event.data.attempts.length)).toEqual([WEBHOOK_ATTEMPTS_PER_MESSAGE]);
     await linger();
 
@@ -55,9 +48,9 @@ describe('DeliveryLogPublisher', () => {
     const inner = new ControlledPublisher();
     const p = new DeliveryLogPublisher(inner, s);
     const outcomes: string[] = [];
-    const first = [p.publish(attempt('a.1')).then(() => outcomes.push('a stored'))];
+    const first = [p.publish(webhookAttempted('a.1')).then(() => outcomes.push('a stored'))];
     await linger();
-    const second = [p.publish(attempt('b.1')).catch((e: Error) => outcomes.push(`b ${e.message}`)), p.publish(attempt('c.1')).catch((e: Error) => outcomes.push(`c ${e.message}`))];
+    const second = [p.publish(webhookAttempted('b.1')).catch((e: Error) => outcomes.push(`b ${e.message}`)), p.publish(webhookAttempted('c.1')).catch((e: Error) => outcomes.push(`c ${e.message}`))];
     await linger();
     expect(outcomes).toEqual([]);
 
@@ -74,6 +67,6 @@ describe('DeliveryLogPublisher', () => {
     inner.publish = () => {
       throw new Error('connection closed');
     };
-    await expect(new DeliveryLogPublisher(inner, s).publish(attempt('a.1'))).rejects.toThrow('connection closed');
+    await expect(new DeliveryLogPublisher(inner, s).publish(webhookAttempted('a.1'))).rejects.toThrow('connection closed');
   });
 });
