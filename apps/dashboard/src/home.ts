@@ -16,14 +16,14 @@ export function homeView(root: HTMLElement): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   // ---- submit ---------------------------------------------------------------------------------
-  const fileInput = h('input', { id: 'resume-file', name: 'file', type: 'file', accept: '.pdf,.docx,.doc,.txt,.md,.rtf,.odt,.html,application/pdf,text/plain,text/markdown', 'aria-describedby': 'resume-help' });
+  const fileInput = h('input', { id: 'resume-file', name: 'file', type: 'file', accept: '.pdf,.docx,.doc,.txt,.md,.rtf,.odt,.html,.htm,.png,.jpg,.jpeg,application/pdf,text/plain,text/markdown,text/html,image/png,image/jpeg', 'aria-describedby': 'resume-help' });
   const metaInput = h('input', { id: 'submit-metadata', name: 'metadata', type: 'text', placeholder: 'team=hiring', 'aria-describedby': 'submit-metadata-help', autocomplete: 'off' });
   const submitError = h('p', { className: 'error', role: 'alert' });
   const drop = h(
     'label',
     { className: 'drop', for: 'resume-file' },
     h('span', { className: 'drop-title' }, 'Drop a resume here, or choose a file'),
-    h('span', { id: 'resume-help', className: 'hint' }, 'PDF, DOCX, TXT or Markdown. It is parsed at once.'),
+    h('span', { id: 'resume-help', className: 'hint' }, 'PDF (also scanned), DOCX, DOC, ODT, RTF, HTML, TXT, Markdown, PNG or JPEG. It is parsed at once.'),
   );
   const submitCard = h(
     'section',
