@@ -14,6 +14,7 @@ import { SmsModule } from './sms/sms.module';
 import { DELIVERY_PRODUCER, DeliveryProducer } from './webhooks/delivery-producer';
 import { DeliverWebhookHandler } from './webhooks/deliver-webhook.handler';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { GoneTargets, RedisGoneTargets } from './webhooks/gone-targets';
 
 @Module({
   imports: [
@@ -33,6 +34,7 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
     DeliveryProducer,
     { provide: DELIVERY_PRODUCER, inject: [DeliveryProducer], useFactory: (p: DeliveryProducer) => p.queue },
     { provide: WebhookClient, useClass: FetchWebhookClient },
+    { provide: GoneTargets, useClass: RedisGoneTargets },
     { provide: QueueDepthSampler, inject: [Metrics, getQueueToken('webhook.deliver')], useFactory: (m: Metrics, q: Queue) => new QueueDepthSampler([q], m) },
     {
       provide: READINESS_CHECKS,

@@ -108,7 +108,11 @@ export const WebhookAttempted = envelope(
     statusCode: z.number().int().nullable(),
     latencyMs: z.number().int().nonnegative(),
     error: z.string().nullable(),
-    /** `disabled`: the endpoint was disabled or deleted before this attempt; nothing was sent. */
+    /**
+     * `disabled`: nothing was sent — the endpoint was disabled or deleted before this attempt, or
+     * the receiver answered 410 to another send of this message (a redelivery, the original's
+     * retry) after this one was queued.
+     */
     outcome: z.enum(['delivered', 'failed', 'gone', 'refused', 'disabled']),
     /** No further attempt will follow (delivered, gone, refused, or out of attempts). */
     final: z.boolean(),

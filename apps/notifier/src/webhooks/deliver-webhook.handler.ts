@@ -6,6 +6,7 @@ import { DeliveryOutcome, WebhookClient } from './webhook-sender';
 import { SigningSecrets } from './signing-secrets';
 import { redactUrl } from './redact-url';
 import { DeliveryLogPublisher } from './delivery-log-publisher';
+import { GoneTargets } from './gone-targets';
 
 /** Which attempt of which delivery this is. */
 export interface AttemptRef {
@@ -15,6 +16,12 @@ export interface AttemptRef {
   attempt: number;
   /** How many attempts the delivery gets in all (WEBHOOK_ATTEMPTS). */
   of: number;
+  /**
+   * When the delivery was queued (its BullMQ job's timestamp); absent for the fan-out's direct
+   * first attempt. A queued send is not made once the receiver answered 410 to another send of
+   * the same message after this one was queued.
+   */
+  queuedAt?: number;
 }
 
 export type AttemptOutcomeName = WebhookAttempted['data']['outcome'];
@@ -41,6 +48,7 @@ export class DeliverWebhookHandler {
   constructor(
     private readonly client: WebhookClient,
     private readonly secrets: SigningSecrets,
+    private readonly gone: GoneTargets,
     events: EventPublisher,
     @Inject(SUBJECTS) s: Subjects,
     metrics: Metrics,
@@ -52,24 +60,41 @@ export class DeliverWebhookHandler {
 
   /** `sent`: called as soon as the receiver answered (or not), before the attempt is recorded. */
   async attempt(d: WebhookDelivery, ref: AttemptRef, sent?: (out: DeliveryOutcome) => void): Promise<AttemptResult> {
+    // 410 asks the sender to stop: a retry of the original delivery, or another redelivery,
+    // queued before the receiver said so is not sent. One asked for after it (the receiver is
+    // back, the client redelivers) is. Read when the attempt runs, so it holds whatever ran the
+    // 410 (another notifier, before a restart).
+    if (ref.queuedAt !== undefined) {
+      const goneAt = await this.gone.goneAt(d);
+      if (goneAt !== null && goneAt >= ref.queuedAt) return this.notSent(d, ref, 'the receiver answered 410 Gone to another send of this message: not sent');
+    }
     // Asked on every attempt: a rotation or a disabled endpoint takes effect on the next one.
     const { secrets, enabled } = await this.secrets.for({ tenant: d.tenant, endpointId: d.endpointId });
-    if (!enabled) {
-      const out: AttemptResult = { ok: false, final: true, error: 'the endpoint is disabled or deleted: not sent', ms: 0, outcome: 'disabled', retry: false };
-      this.deliveries.inc({ outcome: out.outcome });
-      await this.record(d, ref, out, true);
-      return out;
-    }
+    if (!enabled) return this.notSent(d, ref, 'the endpoint is disabled or deleted: not sent');
     const out = await this.client.send(d, secrets);
     sent?.(out);
     this.latency.observe(out.ms / 1000);
     const outcome: AttemptOutcomeName = out.ok ? 'delivered' : out.final ? (out.status === 410 ? 'gone' : 'refused') : 'failed';
+    // Before the attempt is recorded (and its queue job completes): stored by then. Lost, it
+    // only lets a pending send of the message go out, as before; it must not fail the attempt.
+    if (outcome === 'gone') await this.gone.mark(d, Date.now()).catch((e) => this.logger.warn(`410 of webhook ${d.messageId} not remembered: ${(e as Error).message}`));
     this.deliveries.inc({ outcome });
     const last = out.ok || out.final || ref.attempt >= ref.of;
     const result: AttemptResult = { ...out, outcome, retry: !last };
     await this.record(d, ref, result, last);
     if (!out.ok) this.logger.warn(`webhook ${d.messageId} to ${new URL(d.url).host} attempt ${ref.attempt} failed: ${out.error}`);
     return result;
+  }
+
+  /**
+   * Nothing sent, and nothing more will be: logged as `disabled` (job-tracker counts it neither
+   * for nor against an endpoint's health, so it cannot disable one turned back on since).
+   */
+  private async notSent(d: WebhookDelivery, ref: AttemptRef, error: string): Promise<AttemptResult> {
+    const out: AttemptResult = { ok: false, final: true, error, ms: 0, outcome: 'disabled', retry: false };
+    this.deliveries.inc({ outcome: out.outcome });
+    await this.record(d, ref, out, true);
+    return out;
   }
 
   /** Tells job-tracker about the attempt for the delivery log; the log must not block delivery. */

@@ -40,7 +40,7 @@ export class WebhookDeliverProcessor extends WorkerHost {
   }
 
   private async deliver(job: Job, d: WebhookDelivery, attempt: number): Promise<{ status?: number }> {
-    const out = await this.handler.attempt(d, { queueId: job.id!, attempt, of: attemptsBefore(job) + (job.opts.attempts ?? 1) }).catch(async (e: unknown) => {
+    const out = await this.handler.attempt(d, { queueId: job.id!, attempt, of: attemptsBefore(job) + (job.opts.attempts ?? 1), queuedAt: job.timestamp }).catch(async (e: unknown) => {
       // job-tracker does not answer (starting, restarting): nothing was sent, so this is no
       // attempt. The job goes back to waiting without using one up (the next would otherwise be
       // 5 s, then 5 min away) and the queue pauses for a second rather than failing every job.

@@ -8,6 +8,7 @@ import { Metrics } from '@jobdesk/observability';
 import { RecordingEventPublisher, strictFake } from '@jobdesk/testing';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
 import { SigningSecrets } from './signing-secrets';
+import { GoneTargets } from './gone-targets';
 import { FetchWebhookClient } from './webhook-sender';
 import { DIRECT_MAX_WAIT_MS, DIRECT_PER_ORIGIN, WebhookDispatcher } from './webhook-dispatcher';
 import { WEBHOOK_SCHEDULE_MS } from './retry-schedule';
@@ -53,10 +54,12 @@ function setup(opts: { env?: Record<string, string>; secrets?: () => Promise<Sig
   const secrets = strictFake<SigningSecrets>('SigningSecrets', { for: opts.secrets ?? (async () => ({ secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], enabled: true })) });
   const events = new RecordingEventPublisher();
   const client = new FetchWebhookClient(config);
-  const handler = new DeliverWebhookHandler(client, secrets, events, s, new Metrics('notifier_test'));
+  const gone: string[] = [];
+  const goneTargets = strictFake<GoneTargets>('GoneTargets', { mark: async (d: WebhookDelivery) => void gone.push(d.messageId) });
+  const handler = new DeliverWebhookHandler(client, secrets, goneTargets, events, s, new Metrics('notifier_test'));
   const dispatcher = new WebhookDispatcher(handler, queue, config);
   const logged = () => events.published.flatMap((p) => (p.event as unknown as WebhookAttempts).data.attempts);
-  return { dispatcher, added, logged, config, close: () => client.onApplicationShutdown() };
+  return { dispatcher, added, logged, config, gone, close: () => client.onApplicationShutdown() };
 }
 
 const delivery = (url: string, messageId = 'msg_c1_completed_1'): WebhookDelivery => ({ messageId, tenant: 'acme', jobId, url, body: '{"type":"job.completed"}' });
@@ -94,7 +97,7 @@ describe('WebhookDispatcher: the first attempt from the fan-out', () => {
     expect(opts.delay).toBeLessThanOrEqual(WEBHOOK_SCHEDULE_MS[0] * 1.1);
   });
 
-  it('queues nothing after a final failure (410 Gone), and logs it as final', async () => {
+  it('queues nothing after a final failure (410 Gone), logs it as final and remembers the 410 for the message\'s other sends', async () => {
     r = await receiver((_req, res) => ((res.statusCode = 410), res.end()));
     t = setup();
 
@@ -102,6 +105,7 @@ describe('WebhookDispatcher: the first attempt from the fan-out', () => {
 
     expect(t.logged().map((e) => [e.data.outcome, e.data.final])).toEqual([['gone', true]]);
     expect(t.added).toEqual([]);
+    expect(t.gone).toEqual(['msg_c1_completed_1']);
   });
 
   it('queues nothing when WEBHOOK_ATTEMPTS is 1: the failed first attempt was the last', async () => {
