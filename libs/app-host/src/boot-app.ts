@@ -27,6 +27,12 @@ export interface BootOptions {
  */
 export function problemClientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  // A response already under way (its head sent): more bytes would corrupt it; only close.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (inFlight?.headersSent) {
+    socket.destroy(err);
+    return;
+  }
   const [status, title, code, detail] =
     err.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are larger than 16 KiB']
@@ -38,6 +44,26 @@ export function problemClientErrorHandler(err: Error & { code?: string }, socket
     socket.write(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(err);
+}
+
+/**
+ * Fastify's limit on receiving a request (`requestTimeout`, 0 by default: a client that sends
+ * headers and part of a body could hold its connection for ever) and the Node HTTP options it
+ * needs to work as set. Node times out only requests still being received (headers or body):
+ * once a request is complete, its response — an SSE stream — may last as long as it likes.
+ * Node checks its connections every `connectionsCheckingInterval` (30 s by default, too coarse
+ * for a short limit), so check ten times per limit; and keep `headersTimeout` (60 s) no longer
+ * than the whole request's limit, or Node swaps the two.
+ */
+export function requestTimeouts(requestTimeout: number): { requestTimeout: number; http?: { headersTimeout: number; connectionsCheckingInterval: number } } {
+  if (requestTimeout <= 0) return { requestTimeout: 0 };
+  return {
+    requestTimeout,
+    http: {
+      headersTimeout: Math.min(60_000, requestTimeout),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.round(requestTimeout / 10))),
+    },
+  };
 }
 
 /**
@@ -54,6 +80,7 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
     process.exit(78); // EX_CONFIG
   }
   const logger = new JsonLogger({ app: opts.name, format: config.LOG_FORMAT, level: config.LOG_LEVEL });
+  const timeouts = requestTimeouts(config.REQUEST_TIMEOUT_MS);
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({
@@ -66,6 +93,7 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
       // served gets problem+json 503 with Retry-After, not Fastify's bare 503.
       return503OnClosing: false,
       clientErrorHandler: problemClientErrorHandler,
+      ...timeouts,
       ...(opts.frameworkErrors ? { frameworkErrors: opts.frameworkErrors as never } : {}),
     }),
     { logger, bufferLogs: true },

@@ -20,6 +20,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ WEBHOOK_DISABLE_AFTER_S: '-1' })).toThrow(/WEBHOOK_DISABLE_AFTER_S/);
   });
 
+  it('limits the time to receive a request to a minute unless told otherwise (0 = no limit)', () => {
+    expect(parseConfig({}).REQUEST_TIMEOUT_MS).toBe(60_000);
+    expect(parseConfig({ REQUEST_TIMEOUT_MS: '0' }).REQUEST_TIMEOUT_MS).toBe(0);
+    expect(() => parseConfig({ REQUEST_TIMEOUT_MS: '-5' })).toThrow(/REQUEST_TIMEOUT_MS/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(parseConfig({ REDIS_URL: '' }).REDIS_URL).toBe('redis://127.0.0.1:6379');
   });

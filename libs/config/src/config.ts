@@ -20,6 +20,12 @@ export const EnvSchema = z.object({
   /** HTTP port of this app (API for the gateway; metrics and health for the others). */
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * Time a client has to send a whole request, headers and body (an upload of MAX_UPLOAD_BYTES
+   * included); then 408 and the connection is closed, so a stalled upload does not hold it
+   * forever. Responses (SSE streams) are not limited by it. 0 = no limit (Fastify's default).
+   */
+  REQUEST_TIMEOUT_MS: int(60_000),
   /** How clients reach the gateway; used for absolute links in webhooks. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
 

@@ -1,7 +1,8 @@
-import { JANE_HTML, JANE_RTF, docxZipBomb, odtZipBomb, encryptedPdf, janeOdt, janeSingleColumnPdf, makePdf, manyPagesPdf } from '@jobdesk/testing';
+import { JANE_HTML, JANE_RTF, JANE_TXT, docxZipBomb, odtZipBomb, encryptedPdf, janeOdt, janeSingleColumnPdf, makePdf, manyPagesPdf } from '@jobdesk/testing';
 import { docTextToLines, extractDoc } from './extract/doc.extractor';
 import { extractDocx } from './extract/docx.extractor';
 import { htmlToFlowLines } from './extract/html.extractor';
+import { extractText } from './extract/text.extractor';
 import { rtfToLines } from './extract/rtf.extractor';
 import { readZipEntries } from './extract/zip.util';
 import { ParseError, parseResume } from './parse-resume';
@@ -45,6 +46,48 @@ describe('HTML', () => {
       ['2020', 'text', true],
       ['Globex', 'text', false],
       ['2019', 'text', true],
+    ]);
+  });
+
+  it('reads a plain-text resume in a <pre> as the .txt: same lines, same parse', async () => {
+    const escaped = JANE_TXT.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const html = Buffer.from(`<html><body><pre>${escaped}</pre></body></html>`);
+    const shape = (lines: { text: string; kind?: string }[]) => lines.map((l) => [l.text, l.kind]);
+    expect(shape(htmlToFlowLines(html.toString()))).toEqual(shape(extractText(Buffer.from(JANE_TXT), 'txt').lines));
+
+    const fromHtml = await parseResume(html, 'html', { maxPages: 5 });
+    const fromTxt = await parseResume(Buffer.from(JANE_TXT), 'txt', { maxPages: 5 });
+    expect(fromHtml.basics.name).toBe('Jane Q Doe');
+    expect({ ...fromHtml, meta: undefined }).toEqual({ ...fromTxt, meta: undefined });
+  });
+
+  it('keeps the lines of <listing>, <xmp> and an unclosed <plaintext>, and bold lines inside them', () => {
+    const lines = htmlToFlowLines('<p>Intro\ntext</p><listing><b>Jane Q Doe</b>\nBoston</listing><xmp>SKILLS\n  * Go</xmp><plaintext>one\r\ntwo');
+    expect(lines.map((l) => [l.text, l.kind, l.bold])).toEqual([
+      ['Intro text', 'text', false],
+      ['Jane Q Doe', 'text', true],
+      ['Boston', 'text', false],
+      ['SKILLS', 'text', false],
+      ['Go', 'bullet', false],
+      ['one', 'text', false],
+      ['two', 'text', false],
+    ]);
+  });
+
+  it('breaks lines at <br> and block elements and nowhere else', () => {
+    const html = `<p>Jane\n   Q\tDoe<br>Boston</p><div>Staff <i>Engineer</i></div><section>Acme</section><h3>Skills</h3>
+      <ul><li>Go</li><li>Rust</li></ul><table><tr><td>MIT</td></tr></table><details><summary>More</summary>Hidden text</details>`;
+    expect(htmlToFlowLines(html).map((l) => [l.text, l.kind])).toEqual([
+      ['Jane Q Doe', 'text'],
+      ['Boston', 'text'],
+      ['Staff Engineer', 'text'],
+      ['Acme', 'text'],
+      ['Skills', 'heading'],
+      ['Go', 'bullet'],
+      ['Rust', 'bullet'],
+      ['MIT', 'text'],
+      ['More', 'text'],
+      ['Hidden text', 'text'],
     ]);
   });
 

@@ -46,6 +46,16 @@ export class FlowLines {
     this.kind = kind === 'heading' ? 'heading' : 'text';
   }
 
+  /** Lines made elsewhere (a `<pre>` read as plain text): they end the current block and stand alone. */
+  append(lines: ExtractedLine[]): void {
+    this.flush();
+    for (const line of lines) {
+      this.chars += line.text.length;
+      if (this.chars > this.maxChars) throw new TextTooLong(this.maxChars);
+      this.lines.push(line);
+    }
+  }
+
   link(href: string): void {
     this.url ??= href;
   }

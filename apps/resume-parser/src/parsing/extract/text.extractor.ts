@@ -30,6 +30,17 @@ export function extractText(bytes: Buffer, format: 'txt' | 'md'): ExtractedDocum
   if (text.length && controls > text.length * 0.1) {
     throw new ParseError(ErrorCode.CorruptInput, 'input looks binary, not text');
   }
+  const { lines, truncated } = plainTextLines(text, format);
+  if (truncated) warnings.push('very long lines were truncated');
+  return { format, lines, warnings };
+}
+
+/**
+ * Plain text to lines, one per row: indent, bullets, underlined headings (markdown syntax too for
+ * `md`). Also what the HTML extractor does with a `<pre>`, which is plain text in a web page.
+ * `y` is the 1-based row number.
+ */
+export function plainTextLines(text: string, format: 'txt' | 'md' = 'txt'): { lines: ExtractedLine[]; truncated: boolean } {
   const lines: ExtractedLine[] = [];
   let truncated = false;
   const rows = text.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, ' ').split(/\r\n|\r|\n/);
@@ -48,8 +59,7 @@ export function extractText(bytes: Buffer, format: 'txt' | 'md'): ExtractedDocum
     }
     if (line) lines.push({ ...line, page: 1, x: line.x, y: i + 1, fontSize: 0 });
   }
-  if (truncated) warnings.push('very long lines were truncated');
-  return { format, lines, warnings };
+  return { lines, truncated };
 }
 
 type Partial = { text: string; kind: LineKind; bold: boolean; x: number; url?: string } | 'underline' | undefined;
