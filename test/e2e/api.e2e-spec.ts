@@ -71,6 +71,38 @@ describe('API keys', () => {
   });
 });
 
+describe('input PostgreSQL cannot store', () => {
+  const lone = '\ud800';
+  it('refuses lone UTF-16 surrogates in JSON strings and keys with 422, never 503', async () => {
+    const bodies = [
+      { type: 'noop', input: { ms: 1 }, metadata: { a: lone } },
+      { type: 'noop', input: { ms: 1 }, metadata: { [lone]: 'a' } },
+      emailJob({ input: { to: 'x@example.com', subject: `hi ${lone}`, text: 't' } }),
+      { type: 'sms.send', input: { to: '+14155550123', body: lone } },
+      { type: 'sms.confirm-request', input: { to: '+14155550123', question: `ok? ${lone}` } },
+    ];
+    for (const body of bodies) {
+      const res = await post(acme, body, { 'idempotency-key': `lone-${Math.random()}` });
+      const p = await json(res);
+      expect([res.status, p.code, p.detail]).toEqual([422, 'validation_failed', expect.stringContaining('surrogate')]);
+    }
+    const config = await fetch(`${stack.baseUrl}/v1/sms/config`, { method: 'PUT', headers: auth(acme, { 'content-type': 'application/json' }), body: JSON.stringify({ rules: [], help_text: `help ${lone}` }) });
+    expect(config.status).toBe(422);
+  });
+
+  it('refuses them in the JSON of form fields too', async () => {
+    for (const [field, value] of [['metadata', '{"a":"\\ud800"}'], ['notify', '{"email":"a@example.com","x":"\\udc00"}']]) {
+      const form = new FormData();
+      form.append('type', 'resume.parse');
+      form.append(field, value);
+      form.append('file', new Blob([JANE_TXT]), 'cv.txt');
+      const res = await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: form });
+      const p = await json(res);
+      expect([res.status, p.errors]).toEqual([422, [{ field, message: expect.stringContaining('surrogate') }]]);
+    }
+  });
+});
+
 describe('tenant isolation', () => {
   it("answers 404 with no data for every route on another tenant's job", async () => {
     const { id } = await json(await post(acme, emailJob({ metadata: { secret: 'acme-only' } })));
