@@ -15,6 +15,7 @@ import { JobProducer } from './job-producer';
 import { JobTransition } from './job-transition.entity';
 import { JobsService, toRecord } from './jobs.service';
 import { JobStatements } from './job-statements';
+import { isInvalidInput } from './invalid-input';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -101,6 +102,19 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(record).toMatchObject({ id: req.id, tenant: req.tenant, type: req.type, status: 'queued', attempts: 0 });
       expect(await findJob(req.id)).toMatchObject({ status: 'queued', tenant: req.tenant });
       expect(await transitions(req.id)).toEqual(['queued']);
+    });
+
+    it('fails only the job whose text PostgreSQL refuses, not the others committed in the same statement', async () => {
+      // The first create goes out alone; the rest wait for it and share one INSERT with the bad one.
+      const good = Array.from({ length: 6 }, () => createRequest());
+      const bad = createRequest({ metadata: { a: '\ud800' } });
+
+      const answers = await Promise.allSettled([good[0], ...good.slice(1, 3), bad, ...good.slice(3)].map((r) => jobs.create(r)));
+
+      expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect(isInvalidInput((answers[3] as PromiseRejectedResult).reason)).toBe(true);
+      for (const r of good) expect(await findJob(r.id)).not.toBeNull();
+      expect(await findJob(bad.id)).toBeNull();
     });
 
     it('enqueues the job only after its row is committed', async () => {
