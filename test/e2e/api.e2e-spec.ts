@@ -71,6 +71,21 @@ describe('API keys', () => {
   });
 });
 
+describe('X-Jobdesk-Tenant', () => {
+  it('refuses a tenant name that keys create would refuse, also for listings', async () => {
+    const admin = createKey('ops-names', ['--admin']);
+    for (const tenant of ['../x', '>', '*', 'a.b', 'a b', 'A', 'x'.repeat(500), 'caf\u00e9']) {
+      // fetch sends header values as bytes: a non-ASCII name arrives as its Latin-1 characters.
+      const headers = auth(admin, { 'x-jobdesk-tenant': Buffer.from(tenant).toString('latin1') });
+      const submit = await post(admin, emailJob(), headers);
+      expect([tenant, submit.status, submit.headers.get('content-type'), (await json(submit)).detail]).toEqual([tenant, 400, expect.stringContaining('application/problem+json'), expect.stringContaining('lower-case letters, digits, - and _')]);
+      const list = await fetch(`${stack.baseUrl}/v1/jobs`, { headers });
+      expect([tenant, list.status]).toEqual([tenant, 400]);
+    }
+    expect((await post(admin, emailJob(), auth(admin, { 'x-jobdesk-tenant': 'acme_2-b' }))).status).toBe(202);
+  });
+});
+
 describe('input PostgreSQL cannot store', () => {
   const lone = '\ud800';
   it('refuses lone UTF-16 surrogates in JSON strings and keys with 422, never 503', async () => {
