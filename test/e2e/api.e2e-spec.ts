@@ -118,6 +118,23 @@ describe('input PostgreSQL cannot store', () => {
   });
 });
 
+describe('job ids in paths', () => {
+  it('accepts an upper-case UUID on every route that takes one', async () => {
+    const { id } = await json(await post(acme, emailJob()));
+    const ID = id.toUpperCase();
+    expect(await json(await fetch(`${stack.baseUrl}/v1/jobs/${ID}`, { headers: auth(acme) }))).toMatchObject({ id });
+    expect((await fetch(`${stack.baseUrl}/job/${ID}`, { headers: auth(acme) })).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/result`, { headers: auth(acme) })).status).toBe(409);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/transitions`, { headers: auth(acme) })).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/deliveries`, { headers: auth(acme) })).status).toBe(200);
+    const events = await fetch(`${stack.baseUrl}/v1/jobs/${ID}/events`, { headers: auth(acme) });
+    expect(events.status).toBe(200);
+    await events.body?.cancel();
+    expect(await json(await fetch(`${stack.baseUrl}/v1/jobs/${ID}`, { method: 'DELETE', headers: auth(acme) }))).toMatchObject({ id, status: 'canceled' });
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/retry`, { method: 'POST', headers: auth(acme) })).status).toBe(202);
+  });
+});
+
 describe('tenant isolation', () => {
   it("answers 404 with no data for every route on another tenant's job", async () => {
     const { id } = await json(await post(acme, emailJob({ metadata: { secret: 'acme-only' } })));
