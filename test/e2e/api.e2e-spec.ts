@@ -378,6 +378,13 @@ describe('polling niceties', () => {
   it('echoes request ids and sends security headers', async () => {
     const res = await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme, { 'x-request-id': 'trace-123' }) });
     expect(res.headers.get('x-request-id')).toBe('trace-123');
+    // Echoed only if reasonable: a 3000-character id, or one with spaces, is replaced by a fresh one.
+    for (const rid of ['x'.repeat(3000), 'a b', 'y'.repeat(129)]) {
+      const other = await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme, { 'x-request-id': rid }) });
+      expect(other.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const longest = 'z'.repeat(128);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme, { 'x-request-id': longest }) })).headers.get('x-request-id')).toBe(longest);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const own = await fetch(`${stack.baseUrl}/health/live`);
     expect(own.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
