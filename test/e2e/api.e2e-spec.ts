@@ -135,6 +135,18 @@ describe('job ids in paths', () => {
   });
 });
 
+describe('npm run keys -- retention', () => {
+  const retention = (days: string) => spawnSync(process.execPath, [join(__dirname, '../../dist/apps/job-tracker/src/auth/keys.cli.js'), 'retention', '--tenant', 'acme', '--days', days], { env: stack.env, encoding: 'utf8' });
+  it('takes whole days from 1 to 36500 and says what is wrong with others', () => {
+    for (const days of ['1e9', '-1', '0', '1.5', 'soon', '36501']) {
+      const r = retention(days);
+      expect([days, r.status, r.stderr]).toEqual([days, 2, expect.stringContaining('--days must be a whole number of days from 1 to 36500')]);
+    }
+    const ok = retention('36500');
+    expect([ok.status, ok.stdout]).toEqual([0, expect.stringContaining('36500 day(s)')]);
+  });
+});
+
 describe('tenant isolation', () => {
   it("answers 404 with no data for every route on another tenant's job", async () => {
     const { id } = await json(await post(acme, emailJob({ metadata: { secret: 'acme-only' } })));

@@ -282,6 +282,26 @@ describe('JobsService (real PostgreSQL)', () => {
     });
   });
 
+  describe('retention bounds', () => {
+    it('keeps purging for everyone when one tenant has an absurd retention stored, and refuses to store one', async () => {
+      const deleted: string[] = [];
+      storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async (key) => void deleted.push(key) });
+      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), statements, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
+      const other = createRequest({ tenant: 'ordinary' });
+      const forever = createRequest({ tenant: 'forever' });
+      for (const r of [other, forever]) await jobs.create(r);
+      await orm.em.fork().execute(`update job set status = 'completed', finished_at = now() - interval '30 days'`);
+      // As `keys retention --days 1e9` stored it before the CLI was bounded.
+      await orm.em.fork().execute(`insert into tenant_settings (tenant, retention_days, updated_at) values ('forever', 1e9, now()) on conflict (tenant) do update set retention_days = excluded.retention_days`);
+
+      expect(await jobs.purgeExpired(7)).toBe(1);
+      expect((await findJob(other.id))?.purgedAt).not.toBeNull();
+      expect((await findJob(forever.id))?.purgedAt).toBeNull();
+      for (const days of [1e9, 0, -1, 1.5, NaN]) await expect(new TenantSettingsService(orm.em).setRetention('forever', days)).rejects.toThrow('from 1 to 36500');
+      await orm.em.fork().execute(`delete from tenant_settings where tenant = 'forever'`);
+    });
+  });
+
   describe('applyEvent', () => {
     const withWebhook = () => createRequest({ notify: { webhook: 'https://hooks.example.com/jobdesk' } });
 
