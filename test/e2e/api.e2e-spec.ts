@@ -71,6 +71,82 @@ describe('API keys', () => {
   });
 });
 
+describe('X-Jobdesk-Tenant', () => {
+  it('refuses a tenant name that keys create would refuse, also for listings', async () => {
+    const admin = createKey('ops-names', ['--admin']);
+    for (const tenant of ['../x', '>', '*', 'a.b', 'a b', 'A', 'x'.repeat(500), 'caf\u00e9']) {
+      // fetch sends header values as bytes: a non-ASCII name arrives as its Latin-1 characters.
+      const headers = auth(admin, { 'x-jobdesk-tenant': Buffer.from(tenant).toString('latin1') });
+      const submit = await post(admin, emailJob(), headers);
+      expect([tenant, submit.status, submit.headers.get('content-type'), (await json(submit)).detail]).toEqual([tenant, 400, expect.stringContaining('application/problem+json'), expect.stringContaining('lower-case letters, digits, - and _')]);
+      const list = await fetch(`${stack.baseUrl}/v1/jobs`, { headers });
+      expect([tenant, list.status]).toEqual([tenant, 400]);
+    }
+    expect((await post(admin, emailJob(), auth(admin, { 'x-jobdesk-tenant': 'acme_2-b' }))).status).toBe(202);
+  });
+});
+
+describe('input PostgreSQL cannot store', () => {
+  const lone = '\ud800';
+  it('refuses lone UTF-16 surrogates in JSON strings and keys with 422, never 503', async () => {
+    const bodies = [
+      { type: 'noop', input: { ms: 1 }, metadata: { a: lone } },
+      { type: 'noop', input: { ms: 1 }, metadata: { [lone]: 'a' } },
+      emailJob({ input: { to: 'x@example.com', subject: `hi ${lone}`, text: 't' } }),
+      { type: 'sms.send', input: { to: '+14155550123', body: lone } },
+      { type: 'sms.confirm-request', input: { to: '+14155550123', question: `ok? ${lone}` } },
+    ];
+    for (const body of bodies) {
+      const res = await post(acme, body, { 'idempotency-key': `lone-${Math.random()}` });
+      const p = await json(res);
+      expect([res.status, p.code, p.detail]).toEqual([422, 'validation_failed', expect.stringContaining('surrogate')]);
+    }
+    const config = await fetch(`${stack.baseUrl}/v1/sms/config`, { method: 'PUT', headers: auth(acme, { 'content-type': 'application/json' }), body: JSON.stringify({ rules: [], help_text: `help ${lone}` }) });
+    expect(config.status).toBe(422);
+  });
+
+  it('refuses them in the JSON of form fields too', async () => {
+    for (const [field, value] of [['metadata', '{"a":"\\ud800"}'], ['notify', '{"email":"a@example.com","x":"\\udc00"}']]) {
+      const form = new FormData();
+      form.append('type', 'resume.parse');
+      form.append(field, value);
+      form.append('file', new Blob([JANE_TXT]), 'cv.txt');
+      const res = await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(acme), body: form });
+      const p = await json(res);
+      expect([res.status, p.errors]).toEqual([422, [{ field, message: expect.stringContaining('surrogate') }]]);
+    }
+  });
+});
+
+describe('job ids in paths', () => {
+  it('accepts an upper-case UUID on every route that takes one', async () => {
+    const { id } = await json(await post(acme, emailJob()));
+    const ID = id.toUpperCase();
+    expect(await json(await fetch(`${stack.baseUrl}/v1/jobs/${ID}`, { headers: auth(acme) }))).toMatchObject({ id });
+    expect((await fetch(`${stack.baseUrl}/job/${ID}`, { headers: auth(acme) })).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/result`, { headers: auth(acme) })).status).toBe(409);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/transitions`, { headers: auth(acme) })).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/deliveries`, { headers: auth(acme) })).status).toBe(200);
+    const events = await fetch(`${stack.baseUrl}/v1/jobs/${ID}/events`, { headers: auth(acme) });
+    expect(events.status).toBe(200);
+    await events.body?.cancel();
+    expect(await json(await fetch(`${stack.baseUrl}/v1/jobs/${ID}`, { method: 'DELETE', headers: auth(acme) }))).toMatchObject({ id, status: 'canceled' });
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${ID}/retry`, { method: 'POST', headers: auth(acme) })).status).toBe(202);
+  });
+});
+
+describe('npm run keys -- retention', () => {
+  const retention = (days: string) => spawnSync(process.execPath, [join(__dirname, '../../dist/apps/job-tracker/src/auth/keys.cli.js'), 'retention', '--tenant', 'acme', '--days', days], { env: stack.env, encoding: 'utf8' });
+  it('takes whole days from 1 to 36500 and says what is wrong with others', () => {
+    for (const days of ['1e9', '-1', '0', '1.5', 'soon', '36501']) {
+      const r = retention(days);
+      expect([days, r.status, r.stderr]).toEqual([days, 2, expect.stringContaining('--days must be a whole number of days from 1 to 36500')]);
+    }
+    const ok = retention('36500');
+    expect([ok.status, ok.stdout]).toEqual([0, expect.stringContaining('36500 day(s)')]);
+  });
+});
+
 describe('tenant isolation', () => {
   it("answers 404 with no data for every route on another tenant's job", async () => {
     const { id } = await json(await post(acme, emailJob({ metadata: { secret: 'acme-only' } })));
@@ -314,6 +390,13 @@ describe('polling niceties', () => {
   it('echoes request ids and sends security headers', async () => {
     const res = await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme, { 'x-request-id': 'trace-123' }) });
     expect(res.headers.get('x-request-id')).toBe('trace-123');
+    // Echoed only if reasonable: a 3000-character id, or one with spaces, is replaced by a fresh one.
+    for (const rid of ['x'.repeat(3000), 'a b', 'y'.repeat(129)]) {
+      const other = await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme, { 'x-request-id': rid }) });
+      expect(other.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const longest = 'z'.repeat(128);
+    expect((await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(acme, { 'x-request-id': longest }) })).headers.get('x-request-id')).toBe(longest);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const own = await fetch(`${stack.baseUrl}/health/live`);
     expect(own.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { loadConfig } from '@jobdesk/config';
 import { childSpan, JsonLogger, LogContext, runInLogContext } from '@jobdesk/observability';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -67,6 +68,14 @@ export function requestTimeouts(requestTimeout: number): { requestTimeout: numbe
 }
 
 /**
+ * The caller's request id if it is a sensible one — 1-128 visible ASCII characters — else a new
+ * UUID. It is echoed in a header and written into every log line: a 3000-character id was too.
+ */
+export function requestId(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[\x21-\x7e]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+/**
  * Starts one jobdesk app: validated config (a bad variable stops the process with its name),
  * logger, Fastify HTTP (the API for the gateway; metrics and health for every app) and
  * shutdown hooks so SIGTERM drains work before exit.
@@ -86,9 +95,9 @@ export async function bootApp(module: Type<unknown>, opts: BootOptions): Promise
     new FastifyAdapter({
       bodyLimit: opts.bodyLimit ?? 1024 * 1024,
       trustProxy: true,
-      // Honour a caller's (or the proxy's) request id, else make one; echoed on every response.
-      requestIdHeader: 'x-request-id',
-      genReqId: () => randomUUID(),
+      // Honour a caller's (or the proxy's) reasonable request id, else make one; echoed on every response.
+      requestIdHeader: false,
+      genReqId: (req: { headers: IncomingHttpHeaders }) => requestId(req.headers['x-request-id']),
       // While closing (SIGTERM) keep answering through our own handlers: a request that cannot be
       // served gets problem+json 503 with Retry-After, not Fastify's bare 503.
       return503OnClosing: false,

@@ -9,3 +9,4 @@ export * from './api';
 export * from './webhooks';
 export * from './sms';
 export * from './job-id';
+export * from './tenant';

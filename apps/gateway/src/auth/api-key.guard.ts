@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { ErrorCode, Principal, Subjects } from '@jobdesk/contracts';
+import { ErrorCode, isTenantName, Principal, Subjects, TENANT_NAME_RULE } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { RpcClient, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { setLogContext } from '@jobdesk/observability';
@@ -65,6 +65,8 @@ export class ApiKeyGuard implements CanActivate {
     const asTenant = req.headers['x-jobdesk-tenant'];
     if (typeof asTenant === 'string' && asTenant !== principal.tenant) {
       if (!principal.admin) throw new ApiProblem(403, ErrorCode.Forbidden, 'only admin keys may act for another tenant');
+      // The name goes into NATS subjects (`>` listened to every tenant's events): keys create's rule.
+      if (!isTenantName(asTenant)) throw new ApiProblem(400, ErrorCode.ValidationFailed, `X-Jobdesk-Tenant is not a tenant name: ${TENANT_NAME_RULE}`);
       req.tenant = asTenant;
     } else {
       req.tenant = principal.tenant;

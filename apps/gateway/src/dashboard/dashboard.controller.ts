@@ -8,6 +8,7 @@ import { ApiProblem } from '../problems/api-problem';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { JobsService } from '../jobs/jobs.service';
 import { Tenant } from '../jobs/tenant.decorator';
+import { JobId } from '../jobs/job-id.param';
 
 /**
  * The dashboard may run only its own scripts and styles and call this origin. `blob:` frames and
@@ -104,7 +105,7 @@ export class DashboardApiController {
 
   /** The file handed in with the job (resume jobs); 404 for JSON jobs, 410 once purged. */
   @Get('input')
-  async input(@Tenant() tenant: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
+  async input(@Tenant() tenant: string, @JobId() id: string, @Res() res: FastifyReply): Promise<void> {
     const job = await this.jobs.get(tenant, id); // 404 for another tenant's job
     if (job.purged) throw new ApiProblem(410, ErrorCode.Gone, "the job's data was purged");
     let body: Buffer;
@@ -126,7 +127,7 @@ export class DashboardApiController {
 
   /** The job's status history, oldest first. */
   @Get('transitions')
-  async transitions(@Tenant() tenant: string, @Param('id') id: string): Promise<{ data: TransitionView[] }> {
+  async transitions(@Tenant() tenant: string, @JobId() id: string): Promise<{ data: TransitionView[] }> {
     const job = await this.jobs.get(tenant, id);
     return { data: await this.jobs.transitions(tenant, job.id) };
   }

@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { DeliveryView, Subjects } from '@jobdesk/contracts';
 import { RpcClient, SUBJECTS } from '@jobdesk/messaging';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from './tenant.decorator';
+import { JobId } from './job-id.param';
 
 /** A job's webhook delivery log, and manual redelivery (same webhook-id, a fresh round of attempts). */
 @Controller('v1/jobs/:id')
@@ -14,13 +15,13 @@ export class DeliveriesController {
   ) {}
 
   @Get('deliveries')
-  async list(@Tenant() tenant: string, @Param('id') id: string): Promise<{ data: DeliveryView[] }> {
+  async list(@Tenant() tenant: string, @JobId() id: string): Promise<{ data: DeliveryView[] }> {
     return { data: await this.rpc.request<DeliveryView[]>(this.s.trackerDeliveries, { tenant, id }) };
   }
 
   @Post('redeliver')
   @HttpCode(202)
-  redeliver(@Tenant() tenant: string, @Param('id') id: string): Promise<{ redelivery: number }> {
+  redeliver(@Tenant() tenant: string, @JobId() id: string): Promise<{ redelivery: number }> {
     return this.rpc.request<{ redelivery: number }>(this.s.trackerRedeliver, { tenant, id });
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { JobsService } from './jobs.service';
 import { JobEventsService } from './job-events.service';
 import { toJobView } from './job-view';
 import { Tenant } from './tenant.decorator';
+import { JobId } from './job-id.param';
 
 const STATUSES = ['queued', 'processing', 'completed', 'failed', 'canceled'] as const;
 /** A time PostgreSQL can compare with: ISO 8601 within 1970-9999 UTC (year 0000 or +10000 made the query fail: 503). */
@@ -79,7 +80,7 @@ export class JobsController {
   @Get(['v1/jobs/:id', 'job/:id'])
   async get(
     @Tenant() tenant: string,
-    @Param('id') id: string,
+    @JobId() id: string,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<JobView | undefined> {
@@ -100,23 +101,23 @@ export class JobsController {
   }
 
   @Get('v1/jobs/:id/events')
-  async stream(@Tenant() tenant: string, @Param('id') id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+  async stream(@Tenant() tenant: string, @JobId() id: string, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.events.stream(tenant, id, req, res);
   }
 
   @Delete(['v1/jobs/:id', 'job/:id'])
-  async cancel(@Tenant() tenant: string, @Param('id') id: string, @Query('purge') purge?: string): Promise<JobView> {
+  async cancel(@Tenant() tenant: string, @JobId() id: string, @Query('purge') purge?: string): Promise<JobView> {
     return toJobView(await this.jobs.cancel(tenant, id, purge === 'true' || purge === '1'));
   }
 
   @Post('v1/jobs/:id/retry')
   @HttpCode(202)
-  async retry(@Tenant() tenant: string, @Param('id') id: string): Promise<JobView> {
+  async retry(@Tenant() tenant: string, @JobId() id: string): Promise<JobView> {
     return toJobView(await this.jobs.retry(tenant, id));
   }
 
   @Get(['v1/jobs/:id/result', 'result/:id'])
-  async result(@Tenant() tenant: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
+  async result(@Tenant() tenant: string, @JobId() id: string, @Res() res: FastifyReply): Promise<void> {
     const { job, body } = await this.jobs.result(tenant, id);
     if (job.purged) throw new ApiProblem(410, ErrorCode.Gone, 'the job\'s data was purged');
     if (!body) {

@@ -31,7 +31,7 @@ import { RpcClient, RpcFailure, SUBJECTS } from '@jobdesk/messaging';
 import { ObjectNotFoundError, ObjectStorage } from '@jobdesk/storage';
 import { mimeOf, sniffFormat, SNIFF_BYTES } from '@jobdesk/file-formats';
 import { ApiProblem } from '../problems/api-problem';
-import { issues, parseJsonBody } from '../problems/json-body';
+import { issues, parseJsonBody, parseJsonText, unstorable, UNSTORABLE_MESSAGE } from '../problems/json-body';
 import { UploadTap } from './upload-tap';
 import { createHash } from 'node:crypto';
 
@@ -96,7 +96,8 @@ export class JobsService {
       for await (const part of req.parts()) {
         if (part.type === 'field') {
           if (!MULTIPART_FIELDS.has(part.fieldname)) throw new ApiProblem(422, ErrorCode.ValidationFailed, `unknown form field "${part.fieldname.slice(0, 64)}"; fields: ${[...MULTIPART_FIELDS].join(', ')}`);
-          if (String(part.value).includes('\u0000')) throw new ApiProblem(422, ErrorCode.ValidationFailed, `the field "${part.fieldname}" contains a NUL character`);
+          const bad = unstorable(String(part.value));
+          if (bad) throw new ApiProblem(422, ErrorCode.ValidationFailed, `the field "${part.fieldname}": ${UNSTORABLE_MESSAGE[bad]}`);
           if (part.fieldname in fields) throw new ApiProblem(422, ErrorCode.ValidationFailed, `the form field "${part.fieldname}" is given more than once`);
           fields[part.fieldname] = String(part.value);
         } else if (file || part.fieldname !== 'file') {
@@ -122,7 +123,7 @@ export class JobsService {
         type,
         input: { kind: 'file', file: ref },
         notify: this.multipartNotify(fields),
-        metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(JSON.parse(v))),
+        metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(parseJsonText(v))),
         priority: this.parseField('priority', fields.priority, (v) => z.coerce.number().int().min(0).max(1000).parse(v)) ?? 0,
         // The same rules as in a JSON body (one definition, in the contract).
         runAt: this.parseField('run_at', fields.run_at, (v) => new Date(SubmitJobBody.shape.run_at.parse(v)!).toISOString()),
@@ -215,7 +216,7 @@ export class JobsService {
 
   /** `notify` (a JSON object, as in a JSON submission) and/or `callback_url` (its webhook, the seed's field). */
   private multipartNotify(fields: Record<string, string>): NotifyTargets | null {
-    const notify = this.parseField('notify', fields.notify, (v) => NotifyTargets.parse(JSON.parse(v)));
+    const notify = this.parseField('notify', fields.notify, (v) => NotifyTargets.parse(parseJsonText(v)));
     const callback = this.parseField('callback_url', fields.callback_url, (v) => NotifyTargets.parse({ webhook: v }));
     if (notify?.webhook && callback) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'give the webhook once: "callback_url" or "notify" with "webhook", not both');
     return notify || callback ? { ...notify, ...callback } : null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiProblem } from './api-problem';
-import { parseJsonBody } from './json-body';
+import { parseJsonBody, parseJsonText } from './json-body';
 
 const Body = z.strictObject({ type: z.string(), input: z.strictObject({ n: z.number() }) });
 const refused = (raw: unknown, o = { what: 'the request', shape: '{"type", "input"}' }) => {
@@ -31,5 +31,22 @@ describe('parseJsonBody', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 40; i++) deep = { d: deep };
     expect(refused(deep).message).toContain('deeper than');
+  });
+
+  it('refuses lone UTF-16 surrogates in strings and keys (PostgreSQL cannot store them), keeps proper pairs', () => {
+    for (const raw of [{ type: '\ud800', input: { n: 1 } }, { type: 't\udc00', input: { n: 1 } }, { type: 't', input: { n: 1, ['\udbff']: 1 } }]) {
+      const p = refused(raw);
+      expect([p.status, p.message]).toEqual([422, expect.stringContaining('lone UTF-16 surrogates')]);
+    }
+    expect(parseJsonBody(Body, { type: 'a \ud83d\ude00', input: { n: 1 } }, { what: 'the request', shape: '{}' }).type).toBe('a 😀');
+  });
+});
+
+describe('parseJsonText', () => {
+  it('refuses what a JSON body would refuse, from JSON text such as a form field', () => {
+    expect(() => parseJsonText('{"a":"\\ud800"}')).toThrow('lone UTF-16 surrogates');
+    expect(() => parseJsonText('{"\\u0000":1}')).toThrow('NUL');
+    expect(() => parseJsonText('{')).toThrow(SyntaxError);
+    expect(parseJsonText('{"a":"\\ud83d\\ude00"}')).toEqual({ a: '😀' });
   });
 });

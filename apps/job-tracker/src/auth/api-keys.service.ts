@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CreateRequestContext, EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ErrorCode, Principal } from '@jobdesk/contracts';
+import { ErrorCode, isTenantName, Principal, TENANT_NAME_RULE } from '@jobdesk/contracts';
 import { RpcFailure } from '@jobdesk/messaging';
 import { ApiKey } from './api-key.entity';
 
@@ -17,7 +17,7 @@ export class ApiKeysService {
 
   @CreateRequestContext()
   async create(tenant: string, opts: { name?: string; admin?: boolean } = {}): Promise<{ key: string; id: string }> {
-    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(tenant)) throw new Error('tenant: lower-case letters, digits, - and _, at most 63');
+    if (!isTenantName(tenant)) throw new Error(`tenant: ${TENANT_NAME_RULE}`);
     const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
     const secret = randomBytes(32).toString('base64url');
     this.em.persist(this.em.create(ApiKey, { id, tenant, name: opts.name ?? null, admin: !!opts.admin, hash: sha256(secret) }));

@@ -4,7 +4,7 @@ import { loadConfig } from '@jobdesk/config';
 import { ormConfig } from '../mikro-orm.config';
 import { migrate } from '../migrate';
 import { ApiKeysService } from './api-keys.service';
-import { TenantSettingsService } from '../tenants/tenant-settings.service';
+import { retentionProblem, TenantSettingsService } from '../tenants/tenant-settings.service';
 
 const USAGE = `usage: npm run keys -- create --tenant <tenant> [--name <name>] [--admin]
        npm run keys -- revoke <key id>
@@ -28,12 +28,18 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'retention') {
       const tenant = flag('tenant');
-      const days = Number(flag('days'));
-      if (!tenant || !(days > 0)) {
+      const days = flag('days');
+      if (!tenant || days === undefined) {
         console.error(USAGE);
         return 2;
       }
-      await new TenantSettingsService(orm.em).setRetention(tenant, days);
+      // Say what is wrong, not only how it is used: `--days -1` printed the usage alone.
+      const problem = retentionProblem(/^\d+$/.test(days) ? Number(days) : NaN);
+      if (problem) {
+        console.error(`--days ${problem}; got ${days}`);
+        return 2;
+      }
+      await new TenantSettingsService(orm.em).setRetention(tenant, Number(days));
       console.log(`tenant ${tenant}: finished jobs keep their files ${days} day(s)`);
     } else if (cmd === 'create') {
       const tenant = flag('tenant');

@@ -8,6 +8,7 @@ import type { Job } from './job.entity';
 import { JobChange } from './job-state-machine';
 import { toRecord } from './jobs.service';
 import { Batcher } from './batcher';
+import { isInvalidInput } from './invalid-input';
 
 const Uuid = z.string().uuid();
 
@@ -156,17 +157,34 @@ export class JobStatements implements OnApplicationShutdown {
       });
       const live = items.filter((_, i) => answers[i] === undefined).map((it) => it.job);
       if (!live.length) return answers;
-      // One array per column, unnested into rows: one prepared statement for any batch size.
-      const columns = JOB_COLUMNS.map((c) => live.map((job) => INSERT_VALUE[c](job)));
-      const { rows } = await client.query({ name: 'jobdesk-job-insert', text: INSERT_SQL, values: columns });
-      // ON CONFLICT DO NOTHING: a job whose id or Idempotency-Key is taken comes back missing.
-      const inserted = new Map<string, string>(rows.map((r: { id: string; row_version: string }) => [r.id, r.row_version]));
+      const inserted = new Map<string, string>();
+      try {
+        await this.insertRows(client, live, inserted);
+      } catch (e) {
+        // One job's text PostgreSQL refuses fails the whole statement: the others are fine, so
+        // each goes again alone and only that job gets the error (a 422, not the batch's).
+        if (!isInvalidInput(e) || live.length === 1) throw e;
+        for (const job of live) {
+          await this.insertRows(client, [job], inserted).catch((one: unknown) => {
+            answers[items.findIndex((it) => it.job === job)] = one as Error;
+          });
+        }
+      }
       for (const job of live) {
         const version = inserted.get(job.id);
         if (version) this.remember(job, version);
       }
       return items.map((it, i) => answers[i] ?? (inserted.has(it.job.id) ? undefined : new DuplicateJobError(`job ${it.job.id} exists`)));
     });
+  }
+
+  /** One statement for these jobs; adds each inserted job's row version to `inserted`. */
+  private async insertRows(client: PoolClient, jobs: Job[], inserted: Map<string, string>): Promise<void> {
+    // One array per column, unnested into rows: one prepared statement for any batch size.
+    const columns = JOB_COLUMNS.map((c) => jobs.map((job) => INSERT_VALUE[c](job)));
+    const { rows } = await client.query({ name: 'jobdesk-job-insert', text: INSERT_SQL, values: columns });
+    // ON CONFLICT DO NOTHING: a job whose id or Idempotency-Key is taken comes back missing.
+    for (const r of rows as Array<{ id: string; row_version: string }>) inserted.set(r.id, r.row_version);
   }
 
   /** The body of a result kept in the job's row, or null (none, purged, or in object storage). */

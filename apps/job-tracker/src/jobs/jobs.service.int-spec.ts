@@ -15,6 +15,7 @@ import { JobProducer } from './job-producer';
 import { JobTransition } from './job-transition.entity';
 import { JobsService, toRecord } from './jobs.service';
 import { JobStatements } from './job-statements';
+import { isInvalidInput } from './invalid-input';
 import { TenantSettingsService } from '../tenants/tenant-settings.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
@@ -101,6 +102,19 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(record).toMatchObject({ id: req.id, tenant: req.tenant, type: req.type, status: 'queued', attempts: 0 });
       expect(await findJob(req.id)).toMatchObject({ status: 'queued', tenant: req.tenant });
       expect(await transitions(req.id)).toEqual(['queued']);
+    });
+
+    it('fails only the job whose text PostgreSQL refuses, not the others committed in the same statement', async () => {
+      // The first create goes out alone; the rest wait for it and share one INSERT with the bad one.
+      const good = Array.from({ length: 6 }, () => createRequest());
+      const bad = createRequest({ metadata: { a: '\ud800' } });
+
+      const answers = await Promise.allSettled([good[0], ...good.slice(1, 3), bad, ...good.slice(3)].map((r) => jobs.create(r)));
+
+      expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect(isInvalidInput((answers[3] as PromiseRejectedResult).reason)).toBe(true);
+      for (const r of good) expect(await findJob(r.id)).not.toBeNull();
+      expect(await findJob(bad.id)).toBeNull();
     });
 
     it('enqueues the job only after its row is committed', async () => {
@@ -265,6 +279,26 @@ describe('JobsService (real PostgreSQL)', () => {
       expect((await findJob(shortLived.id))?.purgedAt).not.toBeNull();
       expect((await findJob(keptLonger.id))?.purgedAt).toBeNull();
       expect(await jobs.purgeExpired(7)).toBe(0);
+    });
+  });
+
+  describe('retention bounds', () => {
+    it('keeps purging for everyone when one tenant has an absurd retention stored, and refuses to store one', async () => {
+      const deleted: string[] = [];
+      storage = strictFake<ObjectStorage>('ObjectStorage', { delete: async (key) => void deleted.push(key) });
+      jobs = new JobsService(orm.em, strictFake<JobProducer>('JobProducer', { enqueue: async () => undefined }), statements, events, storage, s, new WebhooksService(orm.em, parseConfig({}), new RecordingEventPublisher(), s, new Metrics('test')), new Metrics('test'));
+      const other = createRequest({ tenant: 'ordinary' });
+      const forever = createRequest({ tenant: 'forever' });
+      for (const r of [other, forever]) await jobs.create(r);
+      await orm.em.fork().execute(`update job set status = 'completed', finished_at = now() - interval '30 days'`);
+      // As `keys retention --days 1e9` stored it before the CLI was bounded.
+      await orm.em.fork().execute(`insert into tenant_settings (tenant, retention_days, updated_at) values ('forever', 1e9, now()) on conflict (tenant) do update set retention_days = excluded.retention_days`);
+
+      expect(await jobs.purgeExpired(7)).toBe(1);
+      expect((await findJob(other.id))?.purgedAt).not.toBeNull();
+      expect((await findJob(forever.id))?.purgedAt).toBeNull();
+      for (const days of [1e9, 0, -1, 1.5, NaN]) await expect(new TenantSettingsService(orm.em).setRetention('forever', days)).rejects.toThrow('from 1 to 36500');
+      await orm.em.fork().execute(`delete from tenant_settings where tenant = 'forever'`);
     });
   });
 

@@ -33,6 +33,7 @@ import { decodeCursor, encodeCursor } from './list-cursor';
 import { JobProducer } from './job-producer';
 import { DuplicateJobError, JobStatements } from './job-statements';
 import { WebhooksService } from '../webhooks/webhooks.service';
+import { MAX_RETENTION_DAYS } from '../tenants/tenant-settings.service';
 
 type CreateJob = z.output<typeof CreateJobRequest>;
 const DEADLINE_MARGIN_MS = 500;
@@ -233,9 +234,11 @@ export class JobsService {
   async purgeExpired(defaultDays: number, limit = 500): Promise<number> {
     const rows = await this.em.getConnection().execute<{ id: string }[]>(
       `select j.id from job j left join tenant_settings t on t.tenant = j.tenant
-        where j.purged_at is null and j.finished_at < now() - interval '1 day' * coalesce(t.retention_days, ?)
+        where j.purged_at is null and j.finished_at < now() - interval '1 day' * least(coalesce(t.retention_days, ?), ?)
         order by j.finished_at limit ?`,
-      [defaultDays, limit],
+      // Bounded here too: one tenant's absurd stored value (out of the date range) made this one
+      // query for all tenants fail, and nothing was purged for anyone.
+      [defaultDays, MAX_RETENTION_DAYS, limit],
     );
     if (!rows.length) return 0;
     const jobs = await this.em.find(Job, { id: { $in: rows.map((r) => r.id) } });

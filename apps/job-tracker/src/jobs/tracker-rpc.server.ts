@@ -23,6 +23,7 @@ import { NATS_CONNECTION, RpcContext, SUBJECTS, serveRpc } from '@jobdesk/messag
 import { setLogContext } from '@jobdesk/observability';
 import { JobsService } from './jobs.service';
 import { JobStatements } from './job-statements';
+import { refusingInvalidInput } from './invalid-input';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { DeliveriesService } from '../deliveries/deliveries.service';
 import { WebhooksService } from '../webhooks/webhooks.service';
@@ -44,10 +45,12 @@ export class TrackerRpcServer implements OnApplicationBootstrap, OnModuleDestroy
 
   onApplicationBootstrap(): void {
     // Lines logged while a request is handled name its tenant and job (the request id and trace come in the NATS headers).
-    const about = <R extends { tenant: string; id?: string }, T>(fn: (req: R, rpc: RpcContext) => Promise<T>) => (req: R, rpc: RpcContext) => {
-      setLogContext({ tenant: req.tenant, jobId: req.id });
-      return fn(req, rpc);
-    };
+    // A request PostgreSQL refuses as invalid text or JSON is the client's fault (422), not an outage.
+    const about = <R extends { tenant: string; id?: string }, T>(fn: (req: R, rpc: RpcContext) => Promise<T>) =>
+      refusingInvalidInput((req: R, rpc: RpcContext) => {
+        setLogContext({ tenant: req.tenant, jobId: req.id });
+        return fn(req, rpc);
+      });
     this.subs = [
       serveRpc(this.nc, this.s.trackerCreate, 'job-tracker', CreateJobRequest, about((req, rpc) => this.jobs.create(req, rpc))),
       serveRpc(this.nc, this.s.trackerGet, 'job-tracker', GetJobRequest, about((req) => this.statements.get(req))),

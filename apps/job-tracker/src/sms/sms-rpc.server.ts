@@ -5,6 +5,7 @@ import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { NATS_CONNECTION, serveRpc } from '@jobdesk/messaging';
 import { setLogContext } from '@jobdesk/observability';
 import { SmsService } from './sms.service';
+import { refusingInvalidInput } from '../jobs/invalid-input';
 
 /** Text conversations over NATS request-reply: the gateway's and the `sms.*` handlers' questions. */
 @Injectable()
@@ -19,10 +20,12 @@ export class SmsRpcServer implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     const s = smsSubjects(this.config.NATS_PREFIX);
-    const about = <R extends { tenant: string }, T>(fn: (req: R) => Promise<T>) => (req: R) => {
-      setLogContext({ tenant: req.tenant });
-      return fn(req);
-    };
+    // A request PostgreSQL refuses as invalid text or JSON is the client's fault (422), not an outage.
+    const about = <R extends { tenant: string }, T>(fn: (req: R) => Promise<T>) =>
+      refusingInvalidInput((req: R) => {
+        setLogContext({ tenant: req.tenant });
+        return fn(req);
+      });
     this.subs = [
       serveRpc(this.nc, s.receiveInbound, 'job-tracker', ReceiveInboundRequest, about((req) => this.sms.receiveInbound(req))),
       serveRpc(this.nc, s.getConfig, 'job-tracker', SmsConfigRequest, about((req) => this.sms.getConfig(req.tenant))),
