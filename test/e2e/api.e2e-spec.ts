@@ -256,6 +256,13 @@ describe('list and search', () => {
     expect(bad.status).toBe(400);
     const badCursor = await fetch(`${stack.baseUrl}/v1/jobs?cursor=nonsense`, { headers: auth(globex) });
     expect((await json(badCursor)).code).toBe('invalid_cursor');
+    // An unknown type is a mistake like an unknown status, not an empty page; a repeated parameter says so.
+    const badType = await fetch(`${stack.baseUrl}/v1/jobs?type=bogus`, { headers: auth(globex) });
+    expect(badType.status).toBe(400);
+    expect((await json(badType)).detail).toContain('unknown type "bogus"');
+    const twice = await fetch(`${stack.baseUrl}/v1/jobs?limit=1&limit=2`, { headers: auth(globex) });
+    expect(twice.status).toBe(400);
+    expect((await json(twice)).detail).toBe('query parameter "limit" is given more than once');
   });
 });
 
@@ -376,6 +383,10 @@ describe('polling niceties', () => {
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^W\/"/);
     expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme, { 'if-none-match': etag }) })).status).toBe(304);
+    for (const header of ['*', `"other", ${etag}`, etag.slice(2)]) {
+      expect([header, (await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme, { 'if-none-match': header }) })).status]).toEqual([header, 304]);
+    }
+    expect((await fetch(`${stack.baseUrl}/v1/jobs/${id}`, { headers: auth(acme, { 'if-none-match': '"other"' }) })).status).toBe(200);
 
     const form = new FormData();
     form.append('type', 'resume.parse');

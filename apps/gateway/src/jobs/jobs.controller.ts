@@ -2,7 +2,7 @@ import { Controller, Delete, Get, Headers, HttpCode, Inject, Post, Query, Req, R
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ErrorCode, JobListView, JobView } from '@jobdesk/contracts';
+import { ErrorCode, isJobType, JOB_TYPES, JobListView, JobView } from '@jobdesk/contracts';
 import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { ApiProblem } from '../problems/api-problem';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -64,12 +64,16 @@ export class JobsController {
     if (Object.entries(raw).some(([k, v]) => k.includes('\u0000') || [v].flat().some((x) => String(x).includes('\u0000')))) {
       throw new ApiProblem(400, ErrorCode.ValidationFailed, 'query parameters may not contain NUL (%00) characters');
     }
+    // A repeated parameter arrives as an array ("expected number, received NaN" for ?limit=1&limit=2).
+    const repeated = Object.keys(raw).find((k) => Array.isArray(raw[k]));
+    if (repeated) throw new ApiProblem(400, ErrorCode.ValidationFailed, `query parameter "${repeated}" is given more than once${repeated === 'status' ? '; list statuses with commas: status=failed,canceled' : ''}`);
     const q = ListQuery.safeParse(raw);
     if (!q.success) throw new ApiProblem(400, ErrorCode.ValidationFailed, 'invalid query', { errors: q.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })) });
     const { status, type, created_after, created_before, limit, cursor, ...rest } = q.data;
     const statuses = status ? status.split(',') : undefined;
     const bad = statuses?.find((s) => !(STATUSES as readonly string[]).includes(s));
     if (bad) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown status "${bad}"; one of ${STATUSES.join(', ')}`);
+    if (type !== undefined && !isJobType(type)) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown type "${type}"; one of ${JOB_TYPES.join(', ')}`);
     const metadata = Object.fromEntries(Object.entries(rest).filter(([k]) => k.startsWith('metadata.')).map(([k, v]) => [k.slice('metadata.'.length), v]));
     const unknown = Object.keys(rest).find((k) => !k.startsWith('metadata.'));
     if (unknown) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown query parameter "${unknown}"`);
@@ -93,7 +97,7 @@ export class JobsController {
     }
     const etag = `W/"${createHash('sha1').update(JSON.stringify(view)).digest('base64url')}"`;
     void res.header('ETag', etag).header('Cache-Control', 'no-cache');
-    if (req.headers['if-none-match'] === etag) {
+    if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
       void res.status(304);
       return undefined;
     }
@@ -128,4 +132,15 @@ export class JobsController {
     }
     await res.status(200).header('Content-Type', job.result?.contentType ?? 'application/json').send(body);
   }
+}
+
+/**
+ * If-None-Match (RFC 9110 13.1.2): `*`, or a list of entity tags one of which is ours, compared
+ * weakly (W/ ignored).
+ */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
