@@ -791,6 +791,8 @@ export interface components {
         } | {
             /** Format: email */
             to: string;
+            /** @description absent: an email written out here has no template */
+            template?: unknown;
             subject: string;
             text?: string;
             html?: string;
@@ -1032,6 +1034,8 @@ export interface components {
             } | {
                 /** Format: email */
                 to: string;
+                /** @description absent: an email written out here has no template */
+                template?: unknown;
                 subject: string;
                 text?: string;
                 html?: string;

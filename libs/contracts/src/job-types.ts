@@ -171,29 +171,35 @@ export const SmsConfirmRequestInput = z
 export type SmsConfirmRequestInput = z.infer<typeof SmsConfirmRequestInput>;
 
 /** `email.send`: either a named template with its data, or a literal subject with text and/or html. */
-export const EmailSendInput = z.union([
-  z.object({
-    to: email,
-    template: z.literal('order-confirmation'),
-    data: OrderConfirmationData,
-    reply_to: email.optional(),
-  }),
-  z.object({
-    to: email,
-    template: z.literal('job-finished'),
-    data: JobFinishedData,
-    reply_to: email.optional(),
-  }),
-  z
-    .object({
+export const EmailSendInput = z.discriminatedUnion(
+  'template',
+  [
+    z.object({
       to: email,
-      subject: z.string().min(1).max(998),
-      text: z.string().max(1_000_000).optional(),
-      html: z.string().max(1_000_000).optional(),
+      template: z.literal('order-confirmation'),
+      data: OrderConfirmationData,
       reply_to: email.optional(),
-    })
-    .refine((v) => v.text !== undefined || v.html !== undefined, { message: 'text or html is required' }),
-]);
+    }),
+    z.object({
+      to: email,
+      template: z.literal('job-finished'),
+      data: JobFinishedData,
+      reply_to: email.optional(),
+    }),
+    z
+      .object({
+        to: email,
+        template: z.undefined().optional().meta({ description: 'absent: an email written out here has no template', not: {} }),
+        subject: z.string().min(1).max(998),
+        text: z.string().max(1_000_000).optional(),
+        html: z.string().max(1_000_000).optional(),
+        reply_to: email.optional(),
+      })
+      .refine((v) => v.text !== undefined || v.html !== undefined, { message: 'text or html is required' }),
+  ],
+  // Chosen by `template`: an unknown one is named as such, not reported as a missing subject.
+  { error: (iss) => (iss.code === 'invalid_union' ? 'unknown template: one of order-confirmation, job-finished; or no template, with subject and text or html' : undefined) },
+);
 export type EmailSendInput = z.infer<typeof EmailSendInput>;
 
 export const NoopInput = z

@@ -35,7 +35,7 @@ export class EmailRenderer {
   }
 
   render(input: EmailSendInput): RenderedEmail {
-    if (!('template' in input)) return { subject: input.subject, text: input.text, html: input.html };
+    if (input.template === undefined) return { subject: input.subject, text: input.text, html: input.html };
     if (input.template === 'job-finished') {
       const ctx = JobFinishedData.parse(input.data);
       return { subject: this.finished.subject(ctx), text: this.finished.text(ctx), html: this.finished.html(ctx) };
