@@ -18,6 +18,12 @@ void bootApp(AppModule, {
   configure: async (app) => {
     const config = loadConfig();
     const fastify = app.getHttpAdapter().getInstance();
+    // Errors Fastify raises before a route runs (bad JSON, wrong content type) keep their codes:
+    // Nest's handler would turn them into anonymous HttpExceptions. Ours is the only one: Nest's,
+    // set at init, is not installed (replacing it made Fastify warn FSTWRN004 on every start).
+    const log = new Logger('http');
+    fastify.setErrorHandler((err, req, reply) => sendProblem(req, reply, err, log));
+    app.getHttpAdapter().setErrorHandler = () => undefined;
     await app.register(multipart as never, {
       limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
     });
@@ -35,12 +41,5 @@ void bootApp(AppModule, {
     fastify.addHook('onResponse', async (req, reply) => {
       http.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     });
-  },
-  afterInit: (app) => {
-    // Errors Fastify raises before a route runs (bad JSON, wrong content type) keep their codes:
-    // Nest's handler would turn them into anonymous HttpExceptions.
-    const log = new Logger('http');
-    const fastify = app.getHttpAdapter().getInstance();
-    fastify.setErrorHandler((err, req, reply) => sendProblem(req, reply, err, log));
   },
 });
