@@ -321,6 +321,7 @@ describe('bad input gets a clear 4xx problem and the service stays healthy', () 
   const cases: Array<[string, () => Promise<Response>, number, string]> = [
     ['an unknown type', () => submitJson(stack.baseUrl, { type: 'video.transcode', input: {} }), 422, 'unknown_job_type'],
     ['an unknown type in a form', () => submitFile(stack.baseUrl, Buffer.from('x'), 'a.txt', { type: 'nope' }), 422, 'unknown_job_type'],
+    ['a form without a type', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: formWith({ name: 'x' }) }), 422, 'validation_failed'],
     ['a form without a file', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', body: formWith({ type: 'resume.parse' }) }), 400, 'missing_file'],
     ['an empty file', () => submitFile(stack.baseUrl, Buffer.alloc(0), 'empty.pdf'), 422, 'empty_file'],
     ['a file over the limit', () => submitFile(stack.baseUrl, Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(UPLOAD_LIMIT + 10, 0x20)]), 'big.pdf'), 413, 'payload_too_large'],
@@ -350,6 +351,13 @@ describe('bad input gets a clear 4xx problem and the service stays healthy', () 
     const problem = await json(res);
     expect(problem).toMatchObject({ status, code });
     expect(problem.detail.length).toBeGreaterThan(10);
+  });
+
+  it('says which content types it reads when a body has none it does', async () => {
+    for (const headers of [{ 'content-type': 'application/xml' }, { 'content-type': 'application/octet-stream' }] as Array<Record<string, string>>) {
+      const problem = await json(await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers, body: '<job/>' }));
+      expect([headers, problem.detail]).toEqual([headers, expect.stringContaining('application/json, or a file as multipart/form-data')]);
+    }
   });
 
   it('leaves nothing in storage for a rejected upload', async () => {

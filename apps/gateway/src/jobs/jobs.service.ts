@@ -209,7 +209,7 @@ export class JobsService {
 
   /** Internal types (`sms.inbound`) are unknown here: they have their own entry point. */
   private knownType(type: unknown): JobType {
-    if (type === undefined || type === '') throw new ApiProblem(400, ErrorCode.ValidationFailed, `the field "type" is required; one of: ${PUBLIC_JOB_TYPES.join(', ')}`);
+    if (type === undefined || type === '') throw new ApiProblem(422, ErrorCode.ValidationFailed, `the field "type" is required; one of: ${PUBLIC_JOB_TYPES.join(', ')}`);
     if (!isPublicJobType(type)) throw new ApiProblem(422, ErrorCode.UnknownJobType, `unknown job type "${String(type).slice(0, 64)}"; one of: ${PUBLIC_JOB_TYPES.join(', ')}`);
     return type;
   }

@@ -57,6 +57,7 @@ const FASTIFY_DETAIL: Record<string, string> = {
   FST_FIELDS_LIMIT: 'too many form fields (at most 20)',
   FST_ERR_MAX_PARAM_LENGTH: 'no such job',
   FST_ERR_BAD_URL: 'the URL is not valid',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'the body\'s Content-Type is missing or not one this API reads: send JSON with Content-Type: application/json, or a file as multipart/form-data',
 };
 
 export function problemType(code: string): string {
