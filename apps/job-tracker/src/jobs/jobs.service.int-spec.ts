@@ -528,6 +528,17 @@ describe('JobsService (real PostgreSQL)', () => {
       expect(seqs).toEqual([ids[1], null, ids[2]]);
     });
 
+    it('stamps a status change live with the time its transition is stored with, so live and replayed events agree', async () => {
+      const req = createRequest();
+      await jobs.create(req);
+
+      for (const e of [started(req.id), completed(req.id)]) await jobs.applyEvent(e);
+
+      const live = events.broadcasts.filter((b) => b.subject === s.status(req.tenant, req.id)).map((b) => (b.payload as { at: string }).at);
+      const stored = (await jobs.transitions({ tenant: req.tenant, id: req.id, after: 0 })).slice(1).map((t) => t.at);
+      expect(live).toEqual(stored);
+    });
+
     it('deletes the result a worker stored for a job canceled while it ran, and keeps a completed job\'s', async () => {
       const canceled = createRequest();
       const kept = createRequest();

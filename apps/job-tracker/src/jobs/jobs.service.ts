@@ -345,7 +345,10 @@ export class JobsService {
   }
 
   private broadcast(job: Job, seq: number | null): void {
-    const msg: JobStatusChanged = { jobId: job.id, tenant: job.tenant, status: job.status, progress: job.progress, attempts: job.attempt, at: new Date().toISOString(), seq };
+    // The change's own time (its transition is stored with it): a live event and the same one
+    // replayed from the history (Last-Event-ID) say the same `at`.
+    const at = (job.updatedAt ? new Date(job.updatedAt) : new Date()).toISOString();
+    const msg: JobStatusChanged = { jobId: job.id, tenant: job.tenant, status: job.status, progress: job.progress, attempts: job.attempt, at, seq };
     this.events.broadcast(this.subjects.status(job.tenant, job.id), msg);
   }
 
