@@ -118,6 +118,60 @@ describe('input PostgreSQL cannot store', () => {
   });
 });
 
+describe('receivers with private addresses (no WEBHOOK_ALLOWED_HOSTS here)', () => {
+  // Each would be refused by the notifier at every delivery; a host name is checked only then.
+  const PRIVATE = { 'http://169.254.169.254/latest/meta-data/': '169.254.169.254', 'http://127.0.0.1:9/': '127.0.0.1', 'http://[::1]/': '::1', 'http://localhost/': 'localhost', 'http://10.1.2.3/': '10.1.2.3' };
+  const refused = (field: string, host: string) => [422, 'validation_failed', [{ field, message: `${host} is not a public address; WEBHOOK_ALLOWED_HOSTS lets private receivers through` }]];
+  const outcome = async (res: Response) => {
+    const p = await json(res);
+    return res.status === 422 ? [422, p.code, p.errors] : [res.status];
+  };
+  let key: string;
+  beforeAll(() => (key = createKey('private-receivers')));
+  const upload = (fields: Record<string, string>) => {
+    const form = new FormData();
+    form.append('type', 'resume.parse');
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([JANE_TXT]), 'cv.txt');
+    return fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: auth(key), body: form });
+  };
+  const send = (method: string, path: string, body: unknown) => fetch(`${stack.baseUrl}${path}`, { method, headers: auth(key, { 'content-type': 'application/json' }), body: JSON.stringify(body) });
+
+  it('refuses a literal private address or localhost as a job webhook with 422, JSON and multipart, and makes no job', async () => {
+    for (const [url, host] of Object.entries(PRIVATE)) {
+      expect([url, await outcome(await post(key, emailJob({ notify: { webhook: url } })))]).toEqual([url, refused('notify.webhook', host)]);
+      expect([url, await outcome(await upload({ callback_url: url }))]).toEqual([url, refused('callback_url', host)]);
+      expect([url, await outcome(await upload({ notify: JSON.stringify({ webhook: url, email: 'a@example.com' }) }))]).toEqual([url, refused('notify.webhook', host)]);
+    }
+    expect((await json(await fetch(`${stack.baseUrl}/v1/jobs`, { headers: auth(key) }))).data).toEqual([]);
+    // A host name is accepted (no DNS lookup at submit), public addresses and names that merely contain "localhost" too.
+    for (const url of ['https://hooks.example.com/jobdesk', 'http://93.184.216.34/h', 'https://localhost.example.com/h']) {
+      expect([url, (await post(key, emailJob({ notify: { webhook: url } }))).status]).toEqual([url, 202]);
+    }
+    expect((await upload({ callback_url: 'https://hooks.example.com/jobdesk' })).status).toBe(202);
+  });
+
+  it('refuses them as a registered endpoint with 422, on create and on change', async () => {
+    for (const [url, host] of Object.entries(PRIVATE)) {
+      expect([url, await outcome(await send('POST', '/v1/webhooks/endpoints', { url }))]).toEqual([url, refused('url', host)]);
+    }
+    const created = await send('POST', '/v1/webhooks/endpoints', { url: 'https://hooks.example.com/ep' });
+    expect(created.status).toBe(201);
+    const ep = await json(created);
+    expect(await outcome(await send('PATCH', `/v1/webhooks/endpoints/${ep.id}`, { url: 'http://169.254.169.254/' }))).toEqual(refused('url', '169.254.169.254'));
+    const list = await json(await fetch(`${stack.baseUrl}/v1/webhooks/endpoints`, { headers: auth(key) }));
+    expect(list.data.map((e: { url: string; enabled: boolean }) => [e.url, e.enabled])).toEqual([['https://hooks.example.com/ep', true]]);
+  });
+
+  it("refuses them as the SMS configuration's on-call webhook and order lookup with 422", async () => {
+    const escalate = (webhook: string) => ({ rules: [{ action: 'support' }, { action: 'escalate', words: ['emergency'], oncall: { webhook } }] });
+    const track = (url: string) => ({ rules: [{ action: 'track', url }] });
+    expect(await outcome(await send('PUT', '/v1/sms/config', escalate('http://169.254.169.254/')))).toEqual(refused('rules.1.oncall.webhook', '169.254.169.254'));
+    expect(await outcome(await send('PUT', '/v1/sms/config', track('http://localhost:8080/orders/{order}')))).toEqual(refused('rules.0.url', 'localhost'));
+    expect((await send('PUT', '/v1/sms/config', escalate('https://hooks.example.com/oncall'))).status).toBe(200);
+  });
+});
+
 describe('job ids in paths', () => {
   it('accepts an upper-case UUID on every route that takes one', async () => {
     const { id } = await json(await post(acme, emailJob()));

@@ -127,6 +127,19 @@ describe('per-job callbacks', () => {
       expect(JSON.stringify(await json(res))).toMatch(/credentials/);
     }
   });
+
+  it('take a private receiver that WEBHOOK_ALLOWED_HOSTS allows (127.0.0.1 here, localhost with it), and refuse other private ones with 422', async () => {
+    const submit = (webhook: string) => submitJson(stack.baseUrl, { type: 'noop', input: {}, notify: { webhook } }).then(async (r) => [r.status, (await json(r)).errors]);
+    expect(await submit(`${hooks.url}/allowed`)).toEqual([202, undefined]);
+    expect(await submit(`${hooks.url.replace('127.0.0.1', 'localhost')}/allowed`)).toEqual([202, undefined]);
+    for (const [url, host] of [['http://10.1.2.3/', '10.1.2.3'], ['http://[::1]:9/', '::1'], ['http://169.254.169.254/', '169.254.169.254']]) {
+      expect(await submit(url)).toEqual([422, [{ field: 'notify.webhook', message: `${host} is not a public address; WEBHOOK_ALLOWED_HOSTS lets private receivers through` }]]);
+    }
+    const ep = await api('POST', '/v1/webhooks/endpoints', { url: `${hooks.url}/ep-allowed` });
+    expect(ep.status).toBe(201);
+    expect((await api('DELETE', `/v1/webhooks/endpoints/${ep.body.id}`)).status).toBe(204);
+    expect((await api('POST', '/v1/webhooks/endpoints', { url: 'http://10.1.2.3/' })).status).toBe(422);
+  });
 });
 
 describe("the tenant's signing secret", () => {

@@ -15,6 +15,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { DashboardApiController, DashboardController } from './dashboard/dashboard.controller';
 import { DocsController } from './openapi/docs.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { ReceiverCheck } from './webhooks/receiver-check';
 import { InboundSmsController } from './sms/inbound-sms.controller';
 import { SmsController } from './sms/sms.controller';
 
@@ -24,6 +25,7 @@ import { SmsController } from './sms/sms.controller';
   providers: [
     JobsService,
     JobEventsService,
+    ReceiverCheck,
     ApiKeyGuard,
     RateLimiter,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -204,7 +204,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook endpoint
-         * @description Every job of the tenant that ends with one of `events` (default: all) is delivered here, signed (Standard Webhooks) with the endpoint's own secret, returned once here and by GET. At most 20 per tenant. A 410 from the receiver, or no successful delivery for days, disables it (and the tenant's `alert_email` is told).
+         * @description Every job of the tenant that ends with one of `events` (default: all) is delivered here, signed (Standard Webhooks) with the endpoint's own secret, returned once here and by GET. At most 20 per tenant. A URL whose host is a literal private, loopback or link-local address, or `localhost`, is refused with 422 (unless the server's WEBHOOK_ALLOWED_HOSTS allows it); a host name must resolve to a public address when the delivery is made. A 410 from the receiver, or no successful delivery for days, disables it (and the tenant's `alert_email` is told).
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -739,7 +739,7 @@ export interface components {
         WebhookSettings: {
             alert_email: string | null;
         };
-        /** @description Who is told when the job ends: any of a signed webhook, an email, an SMS */
+        /** @description Who is told when the job ends: any of a signed webhook, an email, an SMS. Webhook: A URL whose host is a literal private, loopback or link-local address, or `localhost`, is refused with 422 (unless the server's WEBHOOK_ALLOWED_HOSTS allows it); a host name must resolve to a public address when the delivery is made. */
         NotifyTargets: {
             /** Format: uri */
             webhook?: string;
@@ -806,7 +806,7 @@ export interface components {
             file: string;
             /**
              * Format: uri
-             * @description Webhook called (signed, Standard Webhooks) when the job ends
+             * @description Webhook called (signed, Standard Webhooks) when the job ends. A URL whose host is a literal private, loopback or link-local address, or `localhost`, is refused with 422 (unless the server's WEBHOOK_ALLOWED_HOSTS allows it); a host name must resolve to a public address when the delivery is made.
              */
             callback_url?: string;
             /** @description Who to tell when the job ends, as a JSON object string: {"webhook", "email", "sms"} (callback_url is its webhook) */

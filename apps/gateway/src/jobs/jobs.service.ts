@@ -32,6 +32,7 @@ import { ObjectNotFoundError, ObjectStorage } from '@jobdesk/storage';
 import { mimeOf, sniffFormat, SNIFF_BYTES } from '@jobdesk/file-formats';
 import { ApiProblem } from '../problems/api-problem';
 import { issues, parseJsonBody, parseJsonText, unstorable, UNSTORABLE_MESSAGE } from '../problems/json-body';
+import { ReceiverCheck } from '../webhooks/receiver-check';
 import { UploadTap } from './upload-tap';
 import { createHash } from 'node:crypto';
 
@@ -60,11 +61,13 @@ export class JobsService {
     private readonly storage: ObjectStorage,
     @Inject(SUBJECTS) private readonly s: Subjects,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly receivers: ReceiverCheck,
   ) {}
 
   async submitJson(tenant: string, raw: unknown, idempotencyKey?: string): Promise<CreateJobReply> {
     // A string body means a text/* content type; other non-objects are valid JSON of the wrong kind.
     const b = parseJsonBody(SubmitJobBody, raw, { what: 'the job request', shape: '{"type", "input", …}', alternative: ', or a multipart/form-data upload' });
+    this.receivers.assertReachable({ 'notify.webhook': b.notify?.webhook });
     const type = this.knownType(b.type);
     const schema = JSON_INPUT_SCHEMAS[type];
     if (!schema) {
@@ -219,6 +222,7 @@ export class JobsService {
     const notify = this.parseField('notify', fields.notify, (v) => NotifyTargets.parse(parseJsonText(v)));
     const callback = this.parseField('callback_url', fields.callback_url, (v) => NotifyTargets.parse({ webhook: v }));
     if (notify?.webhook && callback) throw new ApiProblem(422, ErrorCode.ValidationFailed, 'give the webhook once: "callback_url" or "notify" with "webhook", not both');
+    this.receivers.assertReachable({ 'notify.webhook': notify?.webhook, callback_url: callback?.webhook });
     return notify || callback ? { ...notify, ...callback } : null;
   }
 

@@ -75,6 +75,9 @@ const ProblemSchema = z.object({
 });
 
 // What may be submitted: internal types (`sms.inbound`) are still read and listed, never submitted.
+/** Which webhook URLs are taken (the gateway's ReceiverCheck; the notifier checks names when it connects). */
+const RECEIVER_RULE = "A URL whose host is a literal private, loopback or link-local address, or `localhost`, is refused with 422 (unless the server's WEBHOOK_ALLOWED_HOSTS allows it); a host name must resolve to a public address when the delivery is made.";
+
 const FILE_TYPES = PUBLIC_JOB_TYPES.filter((t) => JOB_SPECS[t].input === 'file');
 const JSON_TYPES = PUBLIC_JOB_TYPES.filter((t) => JOB_SPECS[t].input === 'json');
 
@@ -95,7 +98,7 @@ const multipartSchema = (): Json => ({
   properties: {
     type: { type: 'string', enum: FILE_TYPES },
     file: { type: 'string', contentMediaType: 'application/octet-stream', description: `The document; judged by its bytes. resume.parse accepts ${JOB_SPECS['resume.parse'].accepts?.join(', ').toUpperCase()}` },
-    callback_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'Webhook called (signed, Standard Webhooks) when the job ends' },
+    callback_url: { type: 'string', format: 'uri', maxLength: 2048, description: `Webhook called (signed, Standard Webhooks) when the job ends. ${RECEIVER_RULE}` },
     notify: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: '#/components/schemas/NotifyTargets' }, description: 'Who to tell when the job ends, as a JSON object string: {"webhook", "email", "sms"} (callback_url is its webhook)' },
     metadata: { type: 'string', contentMediaType: 'application/json', contentSchema: { $ref: '#/components/schemas/Metadata' }, description: 'Metadata as a JSON object string' },
     priority: { type: 'string', pattern: '^\\d{1,4}$', description: 'Integer 0-1000, higher first' },
@@ -325,7 +328,7 @@ function webhookPaths(): Json {
         operationId: 'createWebhookEndpoint',
         tags,
         summary: 'Register a webhook endpoint',
-        description: `Every job of the tenant that ends with one of \`events\` (default: all) is delivered here, signed (Standard Webhooks) with the endpoint's own secret, returned once here and by GET. At most ${MAX_WEBHOOK_ENDPOINTS} per tenant. A 410 from the receiver, or no successful delivery for days, disables it (and the tenant's \`alert_email\` is told).`,
+        description: `Every job of the tenant that ends with one of \`events\` (default: all) is delivered here, signed (Standard Webhooks) with the endpoint's own secret, returned once here and by GET. At most ${MAX_WEBHOOK_ENDPOINTS} per tenant. ${RECEIVER_RULE} A 410 from the receiver, or no successful delivery for days, disables it (and the tenant's \`alert_email\` is told).`,
         parameters: [tenantParam],
         requestBody: {
           required: true,
@@ -620,7 +623,7 @@ export function buildOpenApiDocument(): Json {
         UpdateWebhookEndpoint: schemaOf(UpdateEndpointBody),
         WebhookSecret: schemaOf(SecretSchema, 'output'),
         WebhookSettings: schemaOf(WebhookSettingsBody),
-        NotifyTargets: { ...schemaOf(NotifyTargets), description: 'Who is told when the job ends: any of a signed webhook, an email, an SMS' },
+        NotifyTargets: { ...schemaOf(NotifyTargets), description: `Who is told when the job ends: any of a signed webhook, an email, an SMS. Webhook: ${RECEIVER_RULE}` },
         Metadata: { ...schemaOf(Metadata), description: 'Small searchable JSON: at most 32 keys; values string (≤512), number, boolean or null' },
         EmailSendInput: schemaOf(EmailSendInput),
         SubmitMultipart: multipartSchema(),

@@ -7,6 +7,7 @@ import { Tenant } from '../jobs/tenant.decorator';
 import { toJobView } from '../jobs/job-view';
 import { ApiProblem } from '../problems/api-problem';
 import { parseJsonBody } from '../problems/json-body';
+import { ReceiverCheck } from '../webhooks/receiver-check';
 
 /** The tenant's text-conversation rules, the view of one number's conversation, and answers to tickets. */
 @Controller('v1/sms')
@@ -16,6 +17,7 @@ export class SmsController {
 
   constructor(
     private readonly rpc: RpcClient,
+    private readonly receivers: ReceiverCheck,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.s = smsSubjects(config.NATS_PREFIX);
@@ -28,7 +30,11 @@ export class SmsController {
 
   @Put('config')
   putConfig(@Tenant() tenant: string, @Body() body: unknown): Promise<SmsConfigView> {
-    return this.rpc.request(this.s.putConfig, { tenant, config: parseJsonBody(SmsConfigBody, body, { what: 'the SMS configuration', shape: '{"rules": [...]}' }) });
+    const config = parseJsonBody(SmsConfigBody, body, { what: 'the SMS configuration', shape: '{"rules": [...]}' });
+    // The URLs the notifier calls for these rules: the on-call webhook and the order lookup.
+    const urls = config.rules.flatMap((r, i) => (r.action === 'escalate' ? [[`rules.${i}.oncall.webhook`, r.oncall.webhook]] : r.action === 'track' ? [[`rules.${i}.url`, r.url]] : []));
+    this.receivers.assertReachable(Object.fromEntries(urls));
+    return this.rpc.request(this.s.putConfig, { tenant, config });
   }
 
   /** The id of a conversation is the phone number, in E.164 (`+14155550123`). */

@@ -16,6 +16,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../jobs/tenant.decorator';
 import { ApiProblem } from '../problems/api-problem';
 import { parseJsonBody } from '../problems/json-body';
+import { ReceiverCheck } from './receiver-check';
 
 const DeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
@@ -31,6 +32,7 @@ export class WebhooksController {
 
   constructor(
     private readonly rpc: RpcClient,
+    private readonly receivers: ReceiverCheck,
     @Inject(SUBJECTS) s: Subjects,
   ) {
     this.w = s.webhooks;
@@ -45,6 +47,7 @@ export class WebhooksController {
   @HttpCode(201)
   create(@Tenant() tenant: string, @Body() raw: unknown): Promise<EndpointView & { secret: string }> {
     const body = parseJsonBody(CreateEndpointBody, raw, { what: 'the endpoint', shape: '{"url", "events", "description"}' });
+    this.receivers.assertReachable({ url: body.url });
     return this.rpc.request(this.w.createEndpoint, { tenant, ...body });
   }
 
@@ -56,6 +59,7 @@ export class WebhooksController {
   @Patch('endpoints/:id')
   update(@Tenant() tenant: string, @Param('id') id: string, @Body() raw: unknown): Promise<EndpointView> {
     const changes = parseJsonBody(UpdateEndpointBody, raw, { what: 'the change', shape: '{"url", "events", "description", "enabled"}' });
+    this.receivers.assertReachable({ url: changes.url });
     return this.rpc.request(this.w.updateEndpoint, { tenant, id, changes });
   }
 
