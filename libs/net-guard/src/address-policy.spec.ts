@@ -14,6 +14,8 @@ describe('AddressPolicy', () => {
     '10.0.0.1', '10.255.255.254', '172.16.0.1', '172.31.255.1', '192.168.1.1', '169.254.169.254', '169.254.0.1',
     '100.64.0.1', '198.18.0.1', '224.0.0.1', '255.255.255.255', '[fd00::1]', '[fc00::1]', '[fe80::1]', '[ff02::1]',
     '[::ffff:10.0.0.1]', '[::ffff:a9fe:a9fe]', '[64:ff9b::a9fe:a9fe]', '[2001:db8::1]', '167772161', '0xa9fea9fe',
+    // IPv4-compatible IPv6 (::/96, deprecated): ::169.254.169.254, which the parser writes ::a9fe:a9fe.
+    '[::a9fe:a9fe]', '[::169.254.169.254]', '[::7f00:1]', '[::808:808]',
   ];
   it.each(notPublic)('refuses the literal host %s in a URL', (host) => {
     expect(none.urlRefusal(`http://${host}:8080/hook`)).toMatch(/ is not a public address$/);
