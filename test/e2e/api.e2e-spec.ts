@@ -314,6 +314,10 @@ describe('list and search', () => {
     const badType = await fetch(`${stack.baseUrl}/v1/jobs?type=bogus`, { headers: auth(globex) });
     expect(badType.status).toBe(400);
     expect((await json(badType)).detail).toContain('unknown type "bogus"');
+    for (const key of ['__proto__', '']) {
+      const res = await fetch(`${stack.baseUrl}/v1/jobs?metadata.${key}=x`, { headers: auth(globex) });
+      expect([key, res.status]).toEqual([key, 400]);
+    }
     const twice = await fetch(`${stack.baseUrl}/v1/jobs?limit=1&limit=2`, { headers: auth(globex) });
     expect(twice.status).toBe(400);
     expect((await json(twice)).detail).toBe('query parameter "limit" is given more than once');

@@ -353,6 +353,13 @@ describe('bad input gets a clear 4xx problem and the service stays healthy', () 
     expect(problem.detail.length).toBeGreaterThan(10);
   });
 
+  it('says a number field of a form is not a whole number, in plain words', async () => {
+    for (const field of ['priority', 'max_attempts']) {
+      const problem = await json(await submitFile(stack.baseUrl, Buffer.from(JANE_TXT), 'a.txt', { type: 'resume.parse', [field]: 'abc' }));
+      expect(problem).toMatchObject({ status: 422, errors: [{ field, message: '"abc" is not a whole number' }] });
+    }
+  });
+
   it('says which content types it reads when a body has none it does', async () => {
     for (const headers of [{ 'content-type': 'application/xml' }, { 'content-type': 'application/octet-stream' }] as Array<Record<string, string>>) {
       const problem = await json(await fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers, body: '<job/>' }));

@@ -75,6 +75,9 @@ export class JobsController {
     if (bad) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown status "${bad}"; one of ${STATUSES.join(', ')}`);
     if (type !== undefined && !isJobType(type)) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown type "${type}"; one of ${JOB_TYPES.join(', ')}`);
     const metadata = Object.fromEntries(Object.entries(rest).filter(([k]) => k.startsWith('metadata.')).map(([k, v]) => [k.slice('metadata.'.length), v]));
+    // No job has an empty key or `__proto__` (refused in bodies), and the latter would vanish on its way to job-tracker: say so.
+    const badKey = Object.keys(metadata).find((k) => k === '' || k === '__proto__' || k.length > 64);
+    if (badKey !== undefined) throw new ApiProblem(400, ErrorCode.ValidationFailed, `"metadata.${badKey.slice(0, 70)}" names no metadata key a job can have`);
     const unknown = Object.keys(rest).find((k) => !k.startsWith('metadata.'));
     if (unknown) throw new ApiProblem(400, ErrorCode.ValidationFailed, `unknown query parameter "${unknown}"`);
     const page = await this.jobs.list({ tenant, status: statuses as never, type, createdAfter: created_after, createdBefore: created_before, metadata, limit: limit ?? 20, cursor });

@@ -127,10 +127,10 @@ export class JobsService {
         input: { kind: 'file', file: ref },
         notify: this.multipartNotify(fields),
         metadata: this.parseField('metadata', fields.metadata, (v) => Metadata.parse(parseJsonText(v))),
-        priority: this.parseField('priority', fields.priority, (v) => z.coerce.number().int().min(0).max(1000).parse(v)) ?? 0,
+        priority: this.parseField('priority', fields.priority, (v) => SubmitJobBody.shape.priority.parse(wholeNumber(v))) ?? 0,
         // The same rules as in a JSON body (one definition, in the contract).
         runAt: this.parseField('run_at', fields.run_at, (v) => new Date(SubmitJobBody.shape.run_at.parse(v)!).toISOString()),
-        maxAttempts: this.parseField('max_attempts', fields.max_attempts, (v) => SubmitJobBody.shape.max_attempts.parse(Number(v))!),
+        maxAttempts: this.parseField('max_attempts', fields.max_attempts, (v) => SubmitJobBody.shape.max_attempts.parse(wholeNumber(v))!),
         idempotency: idempotencyKey ? { key: idempotencyKey, fingerprint: fingerprint(['multipart', canonical(fields), sha256 ?? '']) } : null,
       });
       // An idempotent replay answered with the first job: this upload is not needed.
@@ -270,4 +270,10 @@ function canonical(v: unknown): string {
 
 function fingerprint(parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex');
+}
+
+/** A form field holding a whole number ("abc" read as NaN said "expected number, received NaN"). */
+function wholeNumber(v: string): number {
+  if (!/^\s*-?\d{1,15}\s*$/.test(v)) throw new Error(`"${v.slice(0, 40)}" is not a whole number`);
+  return Number(v);
 }
