@@ -97,10 +97,13 @@ describe('dashboard', () => {
   });
 
   it('submits a resume by file input and follows it live to the parsed card', async () => {
-    await page.getByLabel('Metadata (optional)').fill('batch=e2e');
+    // A value may hold '=' (the API takes any string).
+    await page.getByLabel('Metadata (optional)').fill('batch=e2e, note=a=b');
     await page.setInputFiles('#resume-file', { name: 'jane.txt', mimeType: 'text/plain', buffer: Buffer.from(JANE_TXT) });
     await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
     resumeJobId = /#\/jobs\/([0-9a-f-]{36})$/.exec(page.url())![1];
+    const stored = await (await fetch(`${stack.baseUrl}/v1/jobs/${resumeJobId}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    expect(stored.metadata).toEqual({ batch: 'e2e', note: 'a=b' });
     // The ticket shows at once; SSE brings it to completed with a full progress bar.
     await page.getByRole('heading', { name: new RegExp(resumeJobId) }).waitFor();
     await until(async () => (await statusOf().textContent()) === 'completed', 60_000);

@@ -40,9 +40,15 @@ export function homeView(root: HTMLElement): () => void {
     submitError.textContent = '';
     let metadata = '';
     if (metaInput.value.trim()) {
-      const pairs = metaInput.value.split(',').map((p) => p.split('=').map((x) => x.trim()));
+      // Split at the first '=' only: a value may hold one (the API takes any string).
+      const pairs = metaInput.value.split(',').map((p) => {
+        const at = p.indexOf('=');
+        return at < 0 ? [p.trim()] : [p.slice(0, at).trim(), p.slice(at + 1).trim()];
+      });
       if (pairs.some((p) => p.length !== 2 || !p[0])) {
         submitError.textContent = 'Metadata must look like key=value, other=value.';
+        // The file is not sent: clear the picker so choosing the same file again fires "change".
+        fileInput.value = '';
         return;
       }
       metadata = JSON.stringify(Object.fromEntries(pairs));
