@@ -102,7 +102,7 @@ describe('dashboard', () => {
     await page.setInputFiles('#resume-file', { name: 'jane.txt', mimeType: 'text/plain', buffer: Buffer.from(JANE_TXT) });
     await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
     resumeJobId = /#\/jobs\/([0-9a-f-]{36})$/.exec(page.url())![1];
-    const stored = await (await fetch(`${stack.baseUrl}/v1/jobs/${resumeJobId}`, { headers: { authorization: `Bearer ${key}` } })).json();
+    const stored = (await (await fetch(`${stack.baseUrl}/v1/jobs/${resumeJobId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as { metadata: unknown };
     expect(stored.metadata).toEqual({ batch: 'e2e', note: 'a=b' });
     // The ticket shows at once; SSE brings it to completed with a full progress bar.
     await page.getByRole('heading', { name: new RegExp(resumeJobId) }).waitFor();

@@ -53,8 +53,20 @@ export class TwilioSmsSender extends SmsSender {
       const error = `provider answered ${res.status}${json.code ? ` (code ${json.code})` : ''}: ${json.message ?? text.slice(0, 200)}`;
       return { ok: false, retryable: res.status === 429 || res.status >= 500, status: res.status, error };
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
-      return { ok: false, retryable: true, error: err.cause?.code ?? err.message };
+      return fetchFailure(e as Error & { cause?: { code?: string; message?: string } });
     }
   }
+}
+
+/**
+ * Why fetch threw, and whether trying later can help: a network error (it carries a code:
+ * ECONNREFUSED, ETIMEDOUT, UND_ERR_…) or our timeout can pass; a request fetch will never make
+ * (SMS_BASE_URL on a port the Fetch standard forbids, an unsupported scheme) cannot, and its
+ * reason lives in `cause.message` ("bad port"), which "fetch failed" alone hid.
+ */
+export function fetchFailure(err: Error & { cause?: { code?: string; message?: string } }): SmsResult {
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return { ok: false, retryable: true, error: `no answer in time (${err.message})` };
+  const cause = err.cause;
+  if (cause?.code) return { ok: false, retryable: true, error: `${cause.code}${cause.message ? `: ${cause.message}` : ''}` };
+  return { ok: false, retryable: false, error: `${err.message}${cause?.message ? `: ${cause.message}` : ''} (check SMS_BASE_URL)` };
 }
