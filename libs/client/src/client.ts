@@ -49,7 +49,8 @@ export class JobdeskClient {
   private readonly fetchImpl: typeof fetch;
 
   constructor(opts: ClientOptions = {}) {
-    this.baseUrl = (opts.baseUrl ?? process.env.JOBDESK_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+    // The service's address, not the API's: a trailing /v1 (a natural guess) would make /v1/v1/jobs.
+    this.baseUrl = (opts.baseUrl ?? process.env.JOBDESK_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '').replace(/\/v1$/, '');
     this.apiKey = opts.apiKey ?? process.env.JOBDESK_API_KEY ?? undefined;
     this.fetchImpl = opts.fetch ?? fetch;
   }
