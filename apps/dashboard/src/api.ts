@@ -95,7 +95,8 @@ export interface SseEvent {
 
 /**
  * Server-Sent Events over fetch (EventSource cannot send the Authorization header). Reconnects
- * with Last-Event-ID until the stream ends after a terminal status or `signal` aborts.
+ * with Last-Event-ID until the stream ends after a terminal status, with an `error` event or a 4xx,
+ * or `signal` aborts.
  */
 export async function followEvents(id: string, onEvent: (e: SseEvent) => boolean | void, signal: AbortSignal): Promise<void> {
   let lastId: string | undefined;
@@ -132,6 +133,12 @@ export async function followEvents(id: string, onEvent: (e: SseEvent) => boolean
           if (ev.id) lastId = ev.id;
           if (!data.length) continue;
           ev.data = data.join('\n');
+          // The gateway ended the stream because the API key stopped working (a problem as data):
+          // reconnecting with it would only be refused, so ask for a key as a 401 answer does.
+          if (ev.event === 'error') {
+            if ((JSON.parse(ev.data) as { status?: number }).status === 401) onUnauthorized();
+            return;
+          }
           if (onEvent(ev) === true) done = true;
         }
       }

@@ -145,6 +145,11 @@ export class JobdeskClient {
           opts.onUpdate?.(d.status, d.progress);
           if (TERMINAL.includes(d.status as JobStatus)) break;
         } else if (ev.event === 'progress') opts.onUpdate?.('processing', d.progress);
+        // The gateway ended the stream because the key stopped working: polling would fail the same way.
+        else if (ev.event === 'error') {
+          const p = ev.data as Problem;
+          throw new JobdeskError(p.status ?? 0, p, `${p.status} ${p.title}: ${p.detail} (${p.code})`);
+        }
       }
     } catch (e) {
       if (e instanceof JobdeskError) throw e;

@@ -81,7 +81,7 @@ export interface paths {
         };
         /**
          * Live status as Server-Sent Events
-         * @description First the current status (`event: status`, the job), then each change (`event: status` with the transition's sequence number as `id:`) and `event: progress`; `: keep-alive` comments every 15 s; the stream ends after a terminal status. Reconnect with `Last-Event-ID` (or `?last_event_id=`) to get exactly what was missed. Sent with `X-Accel-Buffering: no`.
+         * @description First the current status (`event: status`, the job), then each change (`event: status` with the transition's sequence number as `id:`) and `event: progress`; `: keep-alive` comments every 15 s; the stream ends after a terminal status, or with `event: error` (problem details as data, e.g. status 401 `unauthorized`) once its API key is revoked, within the time a revoked key takes to stop working (API_KEY_CACHE_MS, 30 s) — do not reconnect with that key. Reconnect with `Last-Event-ID` (or `?last_event_id=`) to get exactly what was missed. Sent with `X-Accel-Buffering: no`.
          */
         get: operations["streamJobEvents"];
         put?: never;

@@ -47,6 +47,11 @@ export const EnvSchema = z.object({
     .string()
     .default('')
     .refine((v) => v.split(',').map((e) => e.trim()).filter(Boolean).every((e) => (e.includes(':') ? e.slice(e.indexOf(':') + 1) : e).length >= 16), 'each key needs 16 characters at least'),
+  /**
+   * How long the gateway trusts a key's check (so a revoked key stops working within it); open
+   * live streams re-check their key as often.
+   */
+  API_KEY_CACHE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Requests per second per API key (counted in Redis, so across gateway replicas); 0 = no limit. */
   RATE_LIMIT_PER_SECOND: int(200),
   /** Days a finished job keeps its input and result files. */

@@ -1,8 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { NatsConnection } from 'nats';
 import { isTerminal, JobStatusChanged, Subjects } from '@jobdesk/contracts';
+import { AppConfig, APP_CONFIG } from '@jobdesk/config';
 import { NATS_CONNECTION, SUBJECTS } from '@jobdesk/messaging';
+import { describeError } from '@jobdesk/observability';
+import { ApiKeyGuard, AuthedRequest } from '../auth/api-key.guard';
+import { toProblem } from '../problems/api-problem';
+import { fromRpcFailure } from '../problems/problem-details.filter';
 import { JobsService } from './jobs.service';
 import { toJobView } from './job-view';
 
@@ -12,11 +17,16 @@ const HEARTBEAT_MS = 15_000;
  * `GET /v1/jobs/{id}/events` as Server-Sent Events. Each status change has its transition's
  * sequence number as the event id, so a client that reconnects with Last-Event-ID gets exactly
  * what it missed from the job's history before the live stream continues. Progress events carry
- * no id (missing one is harmless). The stream ends after a terminal status.
+ * no id (missing one is harmless). The stream ends after a terminal status, or with an
+ * `event: error` (problem details) once its API key stops working.
  */
 @Injectable()
 export class JobEventsService {
+  private readonly log = new Logger('job-events');
+
   constructor(
+    private readonly guard: ApiKeyGuard,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobsService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SUBJECTS) private readonly s: Subjects,
@@ -58,8 +68,13 @@ export class JobEventsService {
     }
 
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const stopAuthCheck = this.recheckAuth(req, (problem) => {
+      send('error', problem);
+      finish();
+    });
     const finish = () => {
       clearInterval(heartbeat);
+      stopAuthCheck();
       sub.unsubscribe();
       if (!raw.writableEnded) raw.end();
     };
@@ -78,5 +93,40 @@ export class JobEventsService {
       if (isTerminal(change.status)) break;
     }
     finish();
+  }
+
+  /**
+   * Checks the stream's API key again, through the guard and its cache, whenever the guard's
+   * answer expires: a revoked key (or one that no longer acts for this tenant) ends the stream
+   * within API_KEY_CACHE_MS, as plain requests stop within it. The first check comes one cache
+   * period after the stream opens (the guard checked the key just before). When job-tracker
+   * cannot answer (5xx), the stream stays open and the check runs again a period later.
+   * Returns what stops the checks.
+   */
+  private recheckAuth(req: FastifyRequest, onRefused: (problem: unknown) => void): () => void {
+    if (!this.config.AUTH_REQUIRED) return () => {};
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const schedule = (until: number) => {
+      // Infinity: an operator key, which nothing revokes while the gateway runs.
+      if (stopped || !Number.isFinite(until)) return;
+      timer = setTimeout(check, Math.max(until - Date.now(), 0) + 1);
+    };
+    const check = () => {
+      this.guard.recheck(req as AuthedRequest).then(schedule, (e: unknown) => {
+        if (stopped) return;
+        const { body, unexpected } = toProblem(fromRpcFailure(e), req.url.split('?')[0]);
+        if (body.status >= 500) {
+          if (unexpected) this.log.warn(`re-checking a stream's API key: ${describeError(e)}`);
+          return schedule(Date.now() + this.config.API_KEY_CACHE_MS);
+        }
+        onRefused(body);
+      });
+    };
+    schedule(Date.now() + this.config.API_KEY_CACHE_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
   }
 }

@@ -15,9 +15,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
+/** A job-tracker failure carries the status and code the client should see. */
+export function fromRpcFailure(exception: unknown): unknown {
+  return exception instanceof RpcFailure ? new ApiProblem(exception.status, exception.code, exception.message, exception.status === 503 ? { retryAfterS: 5 } : {}) : exception;
+}
+
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, exception: unknown, log: Logger): void {
-  const err = exception instanceof RpcFailure ? new ApiProblem(exception.status, exception.code, exception.message, exception.status === 503 ? { retryAfterS: 5 } : {}) : exception;
-  const { body, retryAfterS, unexpected } = toProblem(err, req.url.split('?')[0]);
+  const { body, retryAfterS, unexpected } = toProblem(fromRpcFailure(exception), req.url.split('?')[0]);
   // The route's pattern and the error's class and short message; the stack's frames, not its first line (the message again).
   if (unexpected) log.error(`${req.method} ${req.routeOptions?.url ?? 'unmatched'}: ${describeError(exception)}`, (exception as Error)?.stack?.split('\n').slice(1).join('\n'));
   if (retryAfterS) void reply.header('Retry-After', String(retryAfterS));
