@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { UnrecoverableError, Worker, type Job, type MinimalJob, type Queue } from 'bullmq';
 import { WebhookDelivery } from '@jobdesk/contracts';
 import { RpcFailure } from '@jobdesk/messaging';
 import { loadConfig } from '@jobdesk/config';
+import { DrainingWorkerHost } from '@jobdesk/queue';
 import { webhookRetryDelay } from './retry-schedule';
 import { childSpan, withLogContext } from '@jobdesk/observability';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
@@ -23,7 +24,7 @@ export function webhookBackoff(attemptsMade: number, job?: MinimalJob, factor = 
  * A delivery whose first attempt the fan-out made (`attemptsBefore`) goes on from attempt 2.
  */
 @Processor('webhook.deliver', { concurrency: 16, settings: { backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: MinimalJob) => webhookBackoff(attemptsMade, job) } })
-export class WebhookDeliverProcessor extends WorkerHost {
+export class WebhookDeliverProcessor extends DrainingWorkerHost {
   private readonly logger = new Logger('webhooks');
 
   constructor(
