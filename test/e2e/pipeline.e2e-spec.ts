@@ -331,6 +331,7 @@ describe('bad input gets a clear 4xx problem and the service stays healthy', () 
     ['a JSON body for a file job', () => submitJson(stack.baseUrl, { type: 'resume.parse', input: {} }), 415, 'unsupported_media_type'],
     ['invalid email input', () => submitJson(stack.baseUrl, { type: 'email.send', input: { to: 'not-an-address', subject: 's', text: 't' } }), 422, 'validation_failed'],
     ['an unknown field', () => submitJson(stack.baseUrl, { type: 'email.send', input: {}, colour: 'red' }), 422, 'validation_failed'],
+    ['a PDF sent as text/plain', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: Buffer.from([0x25, 0x50, 0x44, 0x46, 0xff, 0xfe, 0x00, 0x81]) }), 415, 'unsupported_media_type'],
     ['an unsupported content type', () => fetch(`${stack.baseUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<job/>' }), 415, 'unsupported_media_type'],
     ['two files in one form', () => {
       const form = formWith({ type: 'resume.parse' });

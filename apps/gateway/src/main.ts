@@ -24,6 +24,11 @@ void bootApp(AppModule, {
     const log = new Logger('http');
     fastify.setErrorHandler((err, req, reply) => sendProblem(req, reply, err, log));
     app.getHttpAdapter().setErrorHandler = () => undefined;
+    // A text/plain body is answered 415 (send JSON). Read as bytes: as UTF-8 text, one with
+    // invalid bytes (a PDF posted as text/plain) failed Fastify's length check first, a 400
+    // "Request body size did not match Content-Length".
+    fastify.removeContentTypeParser('text/plain');
+    fastify.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (_req, body, done) => done(null, body.toString('utf8')));
     await app.register(multipart as never, {
       limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
     });
